@@ -1,0 +1,59 @@
+"""Suppliers, products and their images."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+from fastapi.responses import FileResponse
+
+from api.deps import ExecutorDep, RuntimeDep, run_blocking
+from api.schemas import ProductOut, SupplierOut
+from catalog import repository as repo
+from catalog.models import ProductImage
+from sesame.errors import NotFound
+
+router = APIRouter(prefix="/v1", tags=["catalog"])
+
+
+@router.get("/suppliers/{supplier_id}")
+async def get_supplier(supplier_id: str, runtime: RuntimeDep, executor: ExecutorDep) -> SupplierOut:
+    """One supplier's profile, ratings and verification."""
+
+    def work() -> SupplierOut:
+        with runtime.session_factory() as session:
+            supplier = repo.supplier_by_external_id(session, supplier_id)
+            if supplier is None:
+                raise NotFound(f"No supplier with id {supplier_id!r}.")
+            return SupplierOut.of(supplier)
+
+    return await run_blocking(executor, work)
+
+
+@router.get("/products/{product_id}")
+async def get_product(product_id: str, runtime: RuntimeDep, executor: ExecutorDep) -> ProductOut:
+    """One product with its images and supplier."""
+
+    def work() -> ProductOut:
+        with runtime.session_factory() as session:
+            product = repo.product_by_external_id(session, product_id)
+            if product is None:
+                raise NotFound(f"No product with id {product_id!r}.")
+            return ProductOut.of(product)
+
+    return await run_blocking(executor, work)
+
+
+@router.get("/images/{image_id}", response_class=FileResponse)
+async def get_image(image_id: int, runtime: RuntimeDep, executor: ExecutorDep) -> FileResponse:
+    """A product photo, as stored at ingestion."""
+
+    def work() -> FileResponse:
+        with runtime.session_factory() as session:
+            image = session.get(ProductImage, image_id)
+            if image is None:
+                raise NotFound(f"No image with id {image_id}.")
+            path = runtime.media.path(image.path)
+            return FileResponse(
+                path, media_type=image.mime, headers={"Cache-Control": "public, max-age=86400"}
+            )
+
+    return await run_blocking(executor, work)

@@ -1,0 +1,177 @@
+"""Request and response bodies of the public API."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from catalog.models import Product, Supplier
+from sesame.search import SearchResult
+
+MAX_QUERY_BODY_CHARS = 20_000
+
+
+class SearchFilters(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    countries: list[str] | None = Field(
+        default=None, max_length=50, description="ISO 3166-1 alpha-2 codes, e.g. ['CN', 'VN']"
+    )
+    categories: list[str] | None = Field(default=None, max_length=50)
+    verified_only: bool = False
+    min_rating: float | None = Field(default=None, ge=0, le=5)
+    max_moq: int | None = Field(default=None, ge=1)
+    price_min_usd: float | None = Field(default=None, ge=0)
+    price_max_usd: float | None = Field(default=None, ge=0)
+
+
+class TextSearchRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    query: str = Field(max_length=MAX_QUERY_BODY_CHARS, examples=["wrought iron table legs"])
+    limit: int | None = Field(default=None, ge=1, description="Suppliers per page")
+    offset: int = Field(default=0, ge=0, le=10_000)
+    filters: SearchFilters = SearchFilters()
+
+
+class Price(BaseModel):
+    min: float
+    max: float
+    currency: str
+
+
+class Moq(BaseModel):
+    quantity: int
+    unit: str
+
+
+class SupplierOut(BaseModel):
+    id: str
+    name: str
+    country: str
+    city: str
+    languages: list[str]
+    verified: bool
+    rating: float
+    review_count: int
+    years_in_business: int
+    response_rate: float
+    url: str
+
+    @classmethod
+    def of(cls, supplier: Supplier) -> SupplierOut:
+        return cls(
+            id=supplier.external_id,
+            name=supplier.name,
+            country=supplier.country,
+            city=supplier.city,
+            languages=list(supplier.languages),
+            verified=supplier.verified,
+            rating=supplier.rating,
+            review_count=supplier.review_count,
+            years_in_business=supplier.years_in_business,
+            response_rate=supplier.response_rate,
+            url=f"/v1/suppliers/{supplier.external_id}",
+        )
+
+
+class ProductSummary(BaseModel):
+    id: str
+    title: str
+    category: str
+    image_url: str | None
+    price: Price
+    moq: Moq
+    url: str
+
+    @classmethod
+    def fields_of(cls, product: Product) -> dict[str, object]:
+        images = product.images
+        return {
+            "id": product.external_id,
+            "title": product.title,
+            "category": product.category,
+            "image_url": f"/v1/images/{images[0].id}" if images else None,
+            "price": Price(min=product.price_min, max=product.price_max, currency=product.currency),
+            "moq": Moq(quantity=product.moq, unit=product.moq_unit),
+            "url": f"/v1/products/{product.external_id}",
+        }
+
+
+class ProductHit(ProductSummary):
+    score: float
+
+
+class ProductOut(ProductSummary):
+    description: str
+    attributes: dict[str, object]
+    image_urls: list[str]
+    supplier: SupplierOut
+
+    @classmethod
+    def of(cls, product: Product) -> ProductOut:
+        return cls(
+            **ProductSummary.fields_of(product),
+            description=product.description,
+            attributes=dict(product.attributes),
+            image_urls=[f"/v1/images/{image.id}" for image in product.images],
+            supplier=SupplierOut.of(product.supplier),
+        )
+
+
+class SupplierResult(BaseModel):
+    supplier: SupplierOut
+    score: float
+    products: list[ProductHit]
+
+
+class Page(BaseModel):
+    offset: int
+    limit: int
+    total: int
+    next_offset: int | None
+
+
+class SearchResponse(BaseModel):
+    results: list[SupplierResult]
+    page: Page
+    mode: Literal["image", "hybrid", "keyword"]
+    took_ms: float
+    notes: list[str] = []
+
+    @classmethod
+    def of(cls, result: SearchResult) -> SearchResponse:
+        end = result.offset + len(result.groups)
+        return cls(
+            results=[
+                SupplierResult(
+                    supplier=SupplierOut.of(group.supplier),
+                    score=round(group.score, 6),
+                    products=[
+                        ProductHit(**ProductSummary.fields_of(m.product), score=round(m.score, 6))
+                        for m in group.products
+                    ],
+                )
+                for group in result.groups
+            ],
+            page=Page(
+                offset=result.offset,
+                limit=result.limit,
+                total=result.total,
+                next_offset=end if end < result.total else None,
+            ),
+            mode=result.mode,
+            took_ms=result.took_ms,
+            notes=result.notes,
+        )
+
+
+class ComponentStatus(BaseModel):
+    ready: bool
+    detail: str | None = None
+
+
+class ReadyResponse(BaseModel):
+    ready: bool
+    components: dict[str, ComponentStatus]

@@ -1,0 +1,160 @@
+"""The `sesame` command line: serve, ingest, reindex, models."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from tqdm import tqdm
+
+from embeddings.weights import resolve_weights
+from sesame.errors import SesameError
+from sesame.index_sync import rebuild_index
+from sesame.ingest import PRODUCTS_FILE, IngestReport
+from sesame.runtime import Runtime
+from sesame.settings import Settings
+
+app = typer.Typer(
+    help="Sesame: photo and multilingual search for SME suppliers.", no_args_is_help=True
+)
+models_app = typer.Typer(help="Manage model weights.", no_args_is_help=True)
+app.add_typer(models_app, name="models")
+
+MAX_ERRORS_SHOWN = 50
+
+
+def _setup_logging(verbose: bool = False) -> None:
+    logging.basicConfig(
+        level=logging.DEBUG if verbose else logging.INFO,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+
+
+def _fail(message: str, code: int = 1) -> typer.Exit:
+    typer.secho(message, fg=typer.colors.RED, err=True)
+    return typer.Exit(code)
+
+
+@app.command()
+def serve(
+    host: Annotated[str | None, typer.Option(help="Default: SESAME_API__HOST")] = None,
+    port: Annotated[int | None, typer.Option(help="Default: SESAME_API__PORT")] = None,
+    demo: Annotated[
+        bool | None, typer.Option("--demo/--no-demo", help="Load the demo catalog if empty")
+    ] = None,
+) -> None:
+    """Serve the HTTP API (OpenAPI docs at /docs)."""
+    import uvicorn
+
+    from api.app import create_app
+
+    _setup_logging()
+    settings = Settings()
+    if demo is not None:
+        settings.demo.autoload = demo
+    uvicorn.run(
+        create_app(settings),
+        host=host or settings.api.host,
+        port=port or settings.api.port,
+        log_config=None,
+    )
+
+
+@app.command()
+def ingest(
+    directory: Annotated[Path, typer.Argument(help="Folder with suppliers.jsonl, products.jsonl")],
+    delete_missing: Annotated[
+        bool, typer.Option(help="Delete products and suppliers that are not in the files")
+    ] = False,
+    batch_size: Annotated[int | None, typer.Option(min=1, max=1024)] = None,
+) -> None:
+    """Load a catalog folder: validate, store, embed and index (safe to re-run)."""
+    _setup_logging()
+    if not directory.is_dir():
+        raise _fail(f"{directory} is not a folder.")
+    runtime = Runtime.open(Settings())
+    total = (
+        sum(1 for line in (directory / PRODUCTS_FILE).open("rb") if line.strip())
+        if (directory / PRODUCTS_FILE).is_file()
+        else 0
+    )
+    try:
+        with tqdm(total=total, unit="product", desc="ingest") as bar:
+
+            def advance(done: int) -> None:
+                bar.update(done)
+
+            ingestor = runtime.ingestor(batch_size=batch_size, progress=advance)
+            report = ingestor.run(directory, delete_missing=delete_missing)
+    except KeyboardInterrupt:
+        raise _fail(
+            "Interrupted: what was committed is kept; run the same command to finish.", 130
+        ) from None
+    except SesameError as exc:
+        raise _fail(exc.message) from exc
+    finally:
+        runtime.close()
+    _print_report(report, runtime)
+    if report.errors:
+        raise typer.Exit(1)
+
+
+def _print_report(report: IngestReport, runtime: Runtime) -> None:
+    typer.echo(
+        f"suppliers: {report.suppliers_changed} added/updated, {report.suppliers_unchanged} "
+        f"unchanged, {report.suppliers_deleted} deleted\n"
+        f"products: {report.products_changed} added/updated, {report.products_unchanged} "
+        f"unchanged, {report.products_deleted} deleted; {report.embeddings_added} embeddings added"
+    )
+    if report.pending_embeddings and runtime.encoder_error is not None:
+        typer.secho(
+            f"{report.pending_embeddings} products were stored without embeddings: "
+            f"{runtime.encoder_error.message} Then run `sesame ingest` again.",
+            fg=typer.colors.YELLOW,
+        )
+    for error in report.errors[:MAX_ERRORS_SHOWN]:
+        typer.secho(str(error), fg=typer.colors.RED, err=True)
+    if len(report.errors) > MAX_ERRORS_SHOWN:
+        typer.secho(f"... and {len(report.errors) - MAX_ERRORS_SHOWN} more", err=True)
+
+
+@app.command()
+def reindex() -> None:
+    """Rebuild the vector index from the embeddings stored in the database (no re-encoding)."""
+    _setup_logging()
+    runtime = Runtime.open(Settings())
+    try:
+        encoder, index = runtime.encoder(), runtime.index()
+        count = rebuild_index(index, runtime.session_factory, encoder.model_id)
+    except SesameError as exc:
+        raise _fail(exc.message) from exc
+    finally:
+        runtime.close()
+    typer.echo(f"Index rebuilt: {count} vectors for {encoder.model_id}.")
+
+
+@models_app.command("download")
+def models_download() -> None:
+    """Download the configured open_clip weights into the local cache (needs internet)."""
+    _setup_logging()
+    cfg = Settings().embeddings
+    try:
+        weights = resolve_weights(
+            cfg.model, cfg.pretrained, cache_dir=cfg.cache_dir, allow_download=True
+        )
+    except SesameError as exc:
+        raise _fail(exc.message) from exc
+    typer.echo(f"{weights.model_id}: {weights.path}")
+
+
+@models_app.command("list")
+def models_list() -> None:
+    """Show the configured models and whether their weights are on this machine."""
+    cfg = Settings().embeddings
+    try:
+        weights = resolve_weights(cfg.model, cfg.pretrained, cache_dir=cfg.cache_dir)
+        typer.echo(f"embeddings: {weights.model_id} (ready: {weights.path})")
+    except SesameError as exc:
+        typer.echo(f"embeddings: {cfg.model}/{cfg.pretrained} (missing) - {exc.message}")

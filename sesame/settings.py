@@ -1,0 +1,131 @@
+"""All of Sesame's settings, in one pydantic-settings object.
+
+Environment variables use the prefix ``SESAME_`` and ``__`` for nesting, e.g.
+``SESAME_DATABASE__URL`` or ``SESAME_EMBEDDINGS__PRETRAINED``.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class IndexBackend(StrEnum):
+    FAISS = "faiss"
+    QDRANT = "qdrant"
+
+
+class DatabaseSettings(BaseModel):
+    # None means SQLite at ``{data_dir}/sesame.db``.
+    url: str | None = None
+    echo: bool = False
+
+
+class EmbeddingSettings(BaseModel):
+    model: str = "ViT-B-32"
+    # An open_clip pretrained tag, or a path to a local checkpoint (state_dict) file.
+    pretrained: str = "laion2b_s34b_b79k"
+    batch_size: int = Field(default=32, ge=1, le=1024)
+    # Torch intra-op threads; inference runs on the shared executor, one batch at a time.
+    torch_threads: int = Field(default=2, ge=1, le=256)
+    # Where open_clip caches downloaded weights (None: the Hugging Face default).
+    cache_dir: Path | None = None
+    # Download missing weights at start-up (off: serving reads the local cache only).
+    allow_download: bool = False
+
+
+class IndexSettings(BaseModel):
+    backend: IndexBackend = IndexBackend.FAISS
+    # FAISS: "auto" is exact below ``exact_below`` vectors and HNSW above.
+    faiss_type: Literal["auto", "flat", "hnsw"] = "auto"
+    exact_below: int = Field(default=50_000, ge=0)
+    hnsw_m: int = Field(default=32, ge=4, le=128)
+    hnsw_ef_construction: int = Field(default=200, ge=8)
+    hnsw_ef_search: int = Field(default=128, ge=8)
+    # Qdrant: a server URL, or a local path / ":memory:" for local mode.
+    url: str | None = None
+    path: str | None = None
+    api_key: str | None = None
+    collection: str = "sesame"
+
+    @model_validator(mode="after")
+    def _one_qdrant_location(self) -> IndexSettings:
+        if self.url and self.path:
+            raise ValueError(
+                "Set either SESAME_INDEX__URL (a Qdrant server) or SESAME_INDEX__PATH "
+                "(Qdrant local mode), not both."
+            )
+        return self
+
+
+class SearchSettings(BaseModel):
+    default_limit: int = Field(default=10, ge=1, le=100)
+    max_limit: int = Field(default=50, ge=1, le=500)
+    max_query_chars: int = Field(default=500, ge=1)
+    # How many product hits feed supplier grouping (before pagination).
+    candidate_pool: int = Field(default=400, ge=10)
+    # Weight of the supplier trust score in the final ranking (0 = similarity only).
+    trust_weight: float = Field(default=0.05, ge=0.0, le=1.0)
+    # Reciprocal-rank-fusion constant for hybrid text search.
+    rrf_k: int = Field(default=60, ge=1)
+
+
+class ImageSettings(BaseModel):
+    max_upload_bytes: int = Field(default=20 * 1024 * 1024, ge=1024)
+    # Decompression-bomb guard: images with more pixels are refused before decoding.
+    max_pixels: int = Field(default=50_000_000, ge=10_000)
+
+
+class ApiSettings(BaseModel):
+    host: str = "127.0.0.1"
+    port: int = Field(default=8000, ge=1, le=65535)
+    # Threads for blocking work (torch, FAISS, image decoding, database).
+    executor_threads: int = Field(default=4, ge=1, le=64)
+
+
+class DemoSettings(BaseModel):
+    # Load the generated demo catalog when the store is empty at start-up.
+    autoload: bool = False
+    products: int = Field(default=300, ge=10)
+    seed: int = 7
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="SESAME_", env_nested_delimiter="__", extra="ignore"
+    )
+
+    data_dir: Path = Path("data")
+    database: DatabaseSettings = DatabaseSettings()
+    embeddings: EmbeddingSettings = EmbeddingSettings()
+    index: IndexSettings = IndexSettings()
+    search: SearchSettings = SearchSettings()
+    images: ImageSettings = ImageSettings()
+    api: ApiSettings = ApiSettings()
+    demo: DemoSettings = DemoSettings()
+
+    @property
+    def database_url(self) -> str:
+        if self.database.url:
+            return self.database.url
+        return f"sqlite:///{(self.data_dir / 'sesame.db').resolve()}"
+
+    @property
+    def media_dir(self) -> Path:
+        return self.data_dir / "media"
+
+    @property
+    def index_dir(self) -> Path:
+        return self.data_dir / "index"
+
+    @model_validator(mode="after")
+    def _limits_agree(self) -> Settings:
+        if self.search.default_limit > self.search.max_limit:
+            raise ValueError(
+                "SESAME_SEARCH__DEFAULT_LIMIT must not exceed SESAME_SEARCH__MAX_LIMIT."
+            )
+        return self

@@ -1,0 +1,100 @@
+"""Shared fixtures: databases (SQLite, and the real PostgreSQL when configured),
+the demo catalog, and the small open_clip model trained by the repo's own script."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from sesame.settings import Settings
+
+REPO = Path(__file__).resolve().parents[1]
+CACHE = REPO / ".cache" / "test-models"
+POSTGRES_ENV = "SESAME_TEST_DATABASE_URL"
+TINY_MODEL = "sesame-tiny"
+DEMO_PRODUCTS = 120
+
+
+def postgres_url() -> str:
+    url = os.environ.get(POSTGRES_ENV)
+    if not url:
+        pytest.skip(
+            f"PostgreSQL tests need {POSTGRES_ENV} (e.g. "
+            "postgresql+psycopg://postgres@127.0.0.1:5432/test); .ci/run sets it."
+        )
+    return url
+
+
+def reset_postgres(url: str) -> None:
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        connection.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
+        connection.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """Each catalog test runs on SQLite and on the real PostgreSQL server."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'sesame.db'}"
+    url = postgres_url()
+    reset_postgres(url)
+    return url
+
+
+def _tiny_model_key() -> str:
+    digest = hashlib.sha256()
+    for path in (
+        REPO / "embeddings" / "tiny_clip.py",
+        REPO / "embeddings" / "model_configs" / f"{TINY_MODEL}.json",
+        REPO / "sesame" / "demo" / "render.py",
+    ):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+@pytest.fixture(scope="session")
+def tiny_clip_checkpoint() -> Path:
+    """The small CLIP trained on synthetic product photos (cached between runs)."""
+    from embeddings.tiny_clip import train_tiny_clip
+
+    target = CACHE / f"{TINY_MODEL}-{_tiny_model_key()}.pt"
+    if not target.is_file():
+        CACHE.mkdir(parents=True, exist_ok=True)
+        partial = target.with_suffix(".partial.pt")
+        train_tiny_clip(partial)
+        partial.replace(target)
+    return target
+
+
+@pytest.fixture(scope="session")
+def demo_catalog(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from sesame.demo.catalog import generate_demo_catalog
+
+    out = tmp_path_factory.mktemp("demo-catalog")
+    generate_demo_catalog(out, products=DEMO_PRODUCTS, seed=7)
+    return out
+
+
+@pytest.fixture
+def make_settings(
+    tmp_path: Path, tiny_clip_checkpoint: Path
+) -> Iterator[object]:
+    """Settings for a test: a fresh data dir and the tiny model."""
+
+    def build(database_url: str | None = None, **overrides: object) -> Settings:
+        settings = Settings(
+            data_dir=tmp_path / "data",
+            database={"url": database_url},
+            embeddings={"model": TINY_MODEL, "pretrained": str(tiny_clip_checkpoint)},
+            api={"executor_threads": 2},
+        )
+        return settings.model_copy(update=overrides)
+
+    yield build
