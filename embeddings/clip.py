@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import pickle
 import threading
 from collections.abc import Sequence
 from pathlib import Path
@@ -15,6 +16,7 @@ from numpy.typing import NDArray
 from PIL import Image
 
 from embeddings.weights import resolve_weights
+from sesame.errors import ModelUnavailable
 
 logger = logging.getLogger(__name__)
 
@@ -59,9 +61,16 @@ class OpenClipEncoder:
             model, pretrained, cache_dir=cache_dir, allow_download=allow_download
         )
         torch.set_num_threads(torch_threads)
-        clip_model, _, preprocess = open_clip.create_model_and_transforms(
-            model, pretrained=str(weights.path), device="cpu"
-        )
+        try:
+            clip_model, _, preprocess = open_clip.create_model_and_transforms(
+                model, pretrained=str(weights.path), device="cpu"
+            )
+        except (RuntimeError, OSError, EOFError, KeyError, ValueError, pickle.UnpicklingError) as exc:
+            raise ModelUnavailable(
+                f"The checkpoint {weights.path} could not be loaded as an open_clip {model} "
+                f"model ({type(exc).__name__}: {str(exc)[:200]}); check that "
+                "SESAME_EMBEDDINGS__MODEL matches the checkpoint."
+            ) from exc
         clip_model.eval()
         logger.info("Loaded open_clip %s from %s", weights.model_id, weights.path)
         return cls(

@@ -25,11 +25,16 @@ app.add_typer(models_app, name="models")
 MAX_ERRORS_SHOWN = 50
 
 
+OUR_LOGGERS = ("api", "catalog", "embeddings", "index", "sesame", "translation", "uvicorn")
+
+
 def _setup_logging(verbose: bool = False) -> None:
+    # Libraries that log on the root logger (open_clip) stay at WARNING.
     logging.basicConfig(
-        level=logging.DEBUG if verbose else logging.INFO,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
+    for name in OUR_LOGGERS:
+        logging.getLogger(name).setLevel(logging.DEBUG if verbose else logging.INFO)
 
 
 def _fail(message: str, code: int = 1) -> typer.Exit:

@@ -170,13 +170,19 @@ class Ingestor:
     ) -> None:
         model_id = self._encoder.model_id if self._encoder else None
         with self._factory() as session:
-            existing = dict(
-                session.execute(select(Product.external_id, Product.content_hash)).tuples()
-            )
+            existing = {
+                external_id: digest
+                for external_id, digest in session.execute(
+                    select(Product.external_id, Product.content_hash)
+                )
+            }
             counts = repo.embedding_counts(session, model_id) if model_id else {}
-            known_suppliers = dict(
-                session.execute(select(Supplier.external_id, Supplier.id)).tuples()
-            )
+            known_suppliers = {
+                external_id: row_id
+                for external_id, row_id in session.execute(
+                    select(Supplier.external_id, Supplier.id)
+                )
+            }
         seen: set[str] = set()
         invalid = 0
         for batch in _batches(

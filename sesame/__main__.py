@@ -1,0 +1,5 @@
+"""`python -m sesame` runs the command line."""
+
+from sesame.cli import app
+
+app()

@@ -1,0 +1,1 @@
+"""Synthetic demo data: product photos drawn with Pillow and a multi-country catalog."""

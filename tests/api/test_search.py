@@ -1,0 +1,170 @@
+"""Photo and text search over HTTP, on the ingested demo catalog with the tiny model."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from PIL import Image
+
+from catalog.currency import to_usd
+
+SAMPLE = ["prd-00001", "prd-00007", "prd-00013", "prd-00029", "prd-00042", "prd-00058",
+          "prd-00071", "prd-00086", "prd-00099", "prd-00117"]
+
+
+def photo_bytes(path: Path, *, crop: float = 1.0, quality: int | None = None) -> bytes:
+    image = Image.open(path).convert("RGB")
+    if crop < 1.0:
+        w, h = image.size
+        dw, dh = int(w * (1 - crop) / 2), int(h * (1 - crop) / 2)
+        image = image.crop((dw, dh, w - dw, h - dh))
+    out = io.BytesIO()
+    image.save(out, format="JPEG", quality=quality or 95)
+    return out.getvalue()
+
+
+def image_search(client: TestClient, data: bytes, **form: str) -> dict[str, object]:
+    response = client.post("/v1/search/image", files={"image": ("photo.jpg", data, "image/jpeg")}, data=form)
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+@pytest.mark.parametrize("product_id", SAMPLE)
+def test_a_catalog_photo_finds_its_supplier_first(
+    client: TestClient, demo_catalog: Path, catalog_products: dict, product_id: str
+) -> None:
+    product = catalog_products[product_id]
+    body = image_search(client, (demo_catalog / product["images"][0]).read_bytes())
+    top = body["results"][0]
+    assert top["supplier"]["id"] == product["supplier_id"]
+    assert top["products"][0]["id"] == product_id
+    assert body["mode"] == "image"
+
+
+@pytest.mark.parametrize("product_id", SAMPLE)
+def test_a_cropped_recompressed_copy_finds_its_supplier_first(
+    client: TestClient, demo_catalog: Path, catalog_products: dict, product_id: str
+) -> None:
+    product = catalog_products[product_id]
+    data = photo_bytes(demo_catalog / product["images"][0], crop=0.8, quality=60)
+    body = image_search(client, data)
+    assert body["results"][0]["supplier"]["id"] == product["supplier_id"]
+
+
+def test_the_crop_box_selects_the_product_in_a_busy_photo(
+    client: TestClient, demo_catalog: Path, catalog_products: dict
+) -> None:
+    wanted, other = catalog_products[SAMPLE[0]], catalog_products[SAMPLE[1]]
+    left = Image.open(demo_catalog / wanted["images"][0]).convert("RGB")
+    right = Image.open(demo_catalog / other["images"][0]).convert("RGB")
+    busy = Image.new("RGB", (left.width + right.width, max(left.height, right.height)), "white")
+    busy.paste(left, (0, 0))
+    busy.paste(right, (left.width, 0))
+    out = io.BytesIO()
+    busy.save(out, format="JPEG", quality=90)
+    body = image_search(client, out.getvalue(), crop=f"{left.width},0,{right.width},{right.height}")
+    assert body["results"][0]["supplier"]["id"] == other["supplier_id"]
+    body = image_search(client, out.getvalue(), crop=f"0,0,{left.width},{left.height}")
+    assert body["results"][0]["supplier"]["id"] == wanted["supplier_id"]
+
+
+def test_red_mug_finds_a_red_mug_first(client: TestClient, catalog_products: dict) -> None:
+    response = client.post("/v1/search/text", json={"query": "red mug", "limit": 5})
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert body["mode"] == "hybrid"
+    top = catalog_products[body["results"][0]["products"][0]["id"]]
+    assert top["attributes"]["colour"] == "red"
+    assert top["title"].lower().endswith("mug")
+
+
+def test_results_are_grouped_by_supplier_best_first(client: TestClient) -> None:
+    body = client.post("/v1/search/text", json={"query": "blue chair", "limit": 20}).json()
+    suppliers = [group["supplier"]["id"] for group in body["results"]]
+    assert len(suppliers) == len(set(suppliers))
+    scores = [group["score"] for group in body["results"]]
+    assert scores == sorted(scores, reverse=True)
+    for group in body["results"]:
+        inner = [product["score"] for product in group["products"]]
+        assert inner == sorted(inner, reverse=True)
+        assert group["score"] == inner[0]
+    assert body["took_ms"] >= 0
+
+
+def test_pagination_walks_through_suppliers_without_overlap(client: TestClient) -> None:
+    first = client.post("/v1/search/text", json={"query": "mug", "limit": 3}).json()
+    assert first["page"]["next_offset"] == 3
+    second = client.post("/v1/search/text", json={"query": "mug", "limit": 3, "offset": 3}).json()
+    ids1 = {g["supplier"]["id"] for g in first["results"]}
+    ids2 = {g["supplier"]["id"] for g in second["results"]}
+    assert ids1 and ids2 and not ids1 & ids2
+    assert first["page"]["total"] == second["page"]["total"]
+
+
+@pytest.mark.parametrize(
+    ("filters", "check"),
+    [
+        ({"countries": ["VN"]}, lambda s, p: s["country"] == "VN"),
+        ({"verified_only": True}, lambda s, p: s["verified"]),
+        ({"min_rating": 4.5}, lambda s, p: s["rating"] >= 4.5),
+        ({"max_moq": 200}, lambda s, p: p["moq"]["quantity"] <= 200),
+        ({"categories": ["kitchenware"]}, lambda s, p: p["category"] == "kitchenware"),
+    ],
+)
+def test_text_search_filters_hold_for_every_result(client: TestClient, filters: dict, check) -> None:
+    body = client.post("/v1/search/text", json={"query": "red", "limit": 50, "filters": filters}).json()
+    assert body["results"], "the demo catalog has matches for every filter here"
+    for group in body["results"]:
+        for product in group["products"]:
+            assert check(group["supplier"], product), (filters, group["supplier"], product)
+
+
+def test_image_search_filters_hold_for_every_result(
+    client: TestClient, demo_catalog: Path, catalog_products: dict
+) -> None:
+    data = (demo_catalog / catalog_products[SAMPLE[0]]["images"][0]).read_bytes()
+    body = image_search(client, data, countries="IN,BR", verified_only="true", limit="50")
+    assert body["results"]
+    for group in body["results"]:
+        assert group["supplier"]["country"] in {"IN", "BR"}
+        assert group["supplier"]["verified"]
+
+
+def test_price_filter_keeps_overlapping_price_ranges(client: TestClient) -> None:
+    body = client.post(
+        "/v1/search/text",
+        json={"query": "bag", "limit": 50, "filters": {"price_min_usd": 5, "price_max_usd": 10}},
+    ).json()
+    assert body["results"]
+    for group in body["results"]:
+        for product in group["products"]:
+            price = product["price"]
+            low, high = to_usd(price["min"], price["currency"]), to_usd(price["max"], price["currency"])
+            assert high >= 5 and low <= 10, price
+
+
+def test_supplier_product_and_image_are_served(client: TestClient, catalog_products: dict) -> None:
+    product = catalog_products[SAMPLE[0]]
+    detail = client.get(f"/v1/products/{SAMPLE[0]}")
+    assert detail.status_code == 200
+    body = detail.json()
+    assert body["title"] == product["title"]
+    assert body["supplier"]["id"] == product["supplier_id"]
+    assert len(body["image_urls"]) == len(product["images"])
+    image = client.get(body["image_url"])
+    assert image.status_code == 200
+    assert image.headers["content-type"] == "image/jpeg"
+    Image.open(io.BytesIO(image.content)).verify()
+    supplier = client.get(f"/v1/suppliers/{product['supplier_id']}")
+    assert supplier.status_code == 200
+    assert supplier.json()["name"]
+
+
+def test_health_and_readiness(client: TestClient) -> None:
+    assert client.get("/healthz").json() == {"status": "ok"}
+    ready = client.get("/readyz")
+    assert ready.status_code == 200
+    assert ready.json()["ready"] is True
