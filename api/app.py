@@ -10,8 +10,10 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from api.errors import install_error_handlers
+from api.hub import ConnectionHub
 from api.limits import BodySizeLimit
-from api.routes import catalog, health, search
+from api.routes import catalog, conversations, health, search
+from sesame.events import make_bus
 from sesame.runtime import Runtime
 from sesame.settings import Settings
 
@@ -34,11 +36,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         executor = ThreadPoolExecutor(
             max_workers=settings.api.executor_threads, thread_name_prefix="sesame"
         )
+        hub = ConnectionHub(make_bus(settings.events.redis_url))
+        await hub.start()
         app.state.runtime = runtime
         app.state.executor = executor
+        app.state.hub = hub
         try:
             yield
         finally:
+            await hub.close()
             executor.shutdown(wait=True)
             runtime.close()
 
@@ -50,6 +56,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     install_error_handlers(app)
     app.add_middleware(BodySizeLimit, max_bytes=settings.images.max_upload_bytes + MULTIPART_MARGIN)
-    for module in (health, search, catalog):
+    for module in (health, search, catalog, conversations):
         app.include_router(module.router)
     return app

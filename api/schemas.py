@@ -29,7 +29,10 @@ class SearchFilters(BaseModel):
 class TextSearchRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    query: str = Field(max_length=MAX_QUERY_BODY_CHARS, examples=["wrought iron table legs"])
+    query: str = Field(max_length=MAX_QUERY_BODY_CHARS, examples=["pieds de table en fer forgé"])
+    language: str | None = Field(
+        default=None, max_length=8, description="ISO 639-1 code of the query; detected if absent"
+    )
     limit: int | None = Field(default=None, ge=1, description="Suppliers per page")
     offset: int = Field(default=0, ge=0, le=10_000)
     filters: SearchFilters = SearchFilters()
@@ -133,15 +136,22 @@ class Page(BaseModel):
     next_offset: int | None
 
 
+class QueryOut(BaseModel):
+    original: str
+    language: str
+    searched: str = Field(description="What was searched: the query in the catalog's language")
+
+
 class SearchResponse(BaseModel):
     results: list[SupplierResult]
     page: Page
     mode: Literal["image", "hybrid", "keyword"]
+    query: QueryOut | None = None
     took_ms: float
     notes: list[str] = []
 
     @classmethod
-    def of(cls, result: SearchResult) -> SearchResponse:
+    def of(cls, result: SearchResult, query: QueryOut | None = None) -> SearchResponse:
         end = result.offset + len(result.groups)
         return cls(
             results=[
@@ -162,6 +172,7 @@ class SearchResponse(BaseModel):
                 next_offset=end if end < result.total else None,
             ),
             mode=result.mode,
+            query=query,
             took_ms=result.took_ms,
             notes=result.notes,
         )

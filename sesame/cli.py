@@ -10,17 +10,26 @@ import typer
 from tqdm import tqdm
 
 from embeddings.weights import resolve_weights
+from sesame.accounts import create_account
 from sesame.errors import SesameError
 from sesame.index_sync import rebuild_index
 from sesame.ingest import PRODUCTS_FILE, IngestReport
 from sesame.runtime import Runtime
 from sesame.settings import Settings
+from translation.packages import (
+    download_packages,
+    install_package,
+    list_installed,
+    remove_package,
+)
 
 app = typer.Typer(
     help="Sesame: photo and multilingual search for SME suppliers.", no_args_is_help=True
 )
 models_app = typer.Typer(help="Manage model weights.", no_args_is_help=True)
 app.add_typer(models_app, name="models")
+accounts_app = typer.Typer(help="Manage buyer and supplier-staff accounts.", no_args_is_help=True)
+app.add_typer(accounts_app, name="accounts")
 
 MAX_ERRORS_SHOWN = 50
 
@@ -141,25 +150,111 @@ def reindex() -> None:
 
 
 @models_app.command("download")
-def models_download() -> None:
-    """Download the configured open_clip weights into the local cache (needs internet)."""
+def models_download(
+    languages: Annotated[
+        str | None,
+        typer.Option(help="Also fetch translation packages for these codes, e.g. zh,es,ja"),
+    ] = None,
+) -> None:
+    """Download the open_clip weights (and translation packages) on a connected machine."""
     _setup_logging()
-    cfg = Settings().embeddings
+    settings = Settings()
+    cfg = settings.embeddings
     try:
         weights = resolve_weights(
             cfg.model, cfg.pretrained, cache_dir=cfg.cache_dir, allow_download=True
         )
+        typer.echo(f"embeddings {weights.model_id}: {weights.path}")
+        if languages:
+            codes = [code.strip() for code in languages.split(",") if code.strip()]
+            for package in download_packages(codes, settings.argos_packages_dir):
+                typer.echo(f"translation {package.from_code}->{package.to_code}: {package.path}")
     except SesameError as exc:
         raise _fail(exc.message) from exc
-    typer.echo(f"{weights.model_id}: {weights.path}")
+
+
+@models_app.command("install")
+def models_install(
+    paths: Annotated[list[Path], typer.Argument(help="Local .argosmodel files")],
+) -> None:
+    """Install translation packages from local .argosmodel files (no network)."""
+    settings = Settings()
+    for path in paths:
+        try:
+            package = install_package(path, settings.argos_packages_dir)
+        except SesameError as exc:
+            raise _fail(exc.message) from exc
+        typer.echo(f"installed {package.from_code}->{package.to_code} ({package.path})")
+
+
+@models_app.command("remove")
+def models_remove(
+    source: Annotated[str, typer.Argument(help="Source language code")],
+    target: Annotated[str, typer.Argument(help="Target language code")],
+) -> None:
+    """Remove an installed translation package."""
+    try:
+        package = remove_package(Settings().argos_packages_dir, source, target)
+    except SesameError as exc:
+        raise _fail(exc.message) from exc
+    typer.echo(f"removed {package.from_code}->{package.to_code}")
 
 
 @models_app.command("list")
 def models_list() -> None:
-    """Show the configured models and whether their weights are on this machine."""
-    cfg = Settings().embeddings
+    """Show the embedding model and the installed translation packages."""
+    settings = Settings()
+    cfg = settings.embeddings
     try:
         weights = resolve_weights(cfg.model, cfg.pretrained, cache_dir=cfg.cache_dir)
         typer.echo(f"embeddings: {weights.model_id} (ready: {weights.path})")
     except SesameError as exc:
         typer.echo(f"embeddings: {cfg.model}/{cfg.pretrained} (missing) - {exc.message}")
+    packages = list_installed(settings.argos_packages_dir)
+    if not packages:
+        typer.echo(f"translation: no packages in {settings.argos_packages_dir}")
+    for package in packages:
+        typer.echo(f"translation: {package.from_code}->{package.to_code} {package.version}")
+
+
+@app.command("translate-pending")
+def translate_pending() -> None:
+    """Translate the messages stored untranslated, now that models may be installed."""
+    _setup_logging()
+    runtime = Runtime.open(Settings(), load_model=False)
+    try:
+        done, left = runtime.chat().translate_pending()
+    finally:
+        runtime.close()
+    typer.echo(f"translated {done}; still untranslated {left}")
+
+
+@accounts_app.command("create")
+def accounts_create(
+    name: Annotated[str, typer.Option(help="Display name")],
+    language: Annotated[str, typer.Option(help="Preferred language, e.g. zh")],
+    supplier: Annotated[
+        str | None, typer.Option(help="Supplier id: makes a supplier-staff account")
+    ] = None,
+    email: Annotated[str | None, typer.Option()] = None,
+) -> None:
+    """Create a buyer (or, with --supplier, a supplier-staff) account; prints its token once."""
+    settings = Settings()
+    runtime = Runtime.open(settings, load_model=False, load_translation=False)
+    try:
+        with runtime.session_factory() as session:
+            account, token = create_account(
+                session,
+                kind="supplier" if supplier else "buyer",
+                name=name,
+                language=language,
+                email=email,
+                supplier_external_id=supplier,
+                supported_languages=set(settings.translation.languages),
+            )
+            session.commit()
+    except SesameError as exc:
+        raise _fail(exc.message) from exc
+    finally:
+        runtime.close()
+    typer.echo(f"account {account.id} ({account.kind}); token (shown once): {token}")

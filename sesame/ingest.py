@@ -170,19 +170,13 @@ class Ingestor:
     ) -> None:
         model_id = self._encoder.model_id if self._encoder else None
         with self._factory() as session:
-            existing = {
-                external_id: digest
-                for external_id, digest in session.execute(
-                    select(Product.external_id, Product.content_hash)
-                )
-            }
+            existing = dict(
+                session.execute(select(Product.external_id, Product.content_hash)).tuples().all()
+            )
             counts = repo.embedding_counts(session, model_id) if model_id else {}
-            known_suppliers = {
-                external_id: row_id
-                for external_id, row_id in session.execute(
-                    select(Supplier.external_id, Supplier.id)
-                )
-            }
+            known_suppliers = dict(
+                session.execute(select(Supplier.external_id, Supplier.id)).tuples().all()
+            )
         seen: set[str] = set()
         invalid = 0
         for batch in _batches(

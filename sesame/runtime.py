@@ -12,7 +12,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from index.factory import open_index
 from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -21,12 +20,17 @@ from catalog.db import make_engine, make_session_factory, migrate
 from embeddings.base import Encoder
 from embeddings.clip import OpenClipEncoder
 from index.base import VectorIndex
+from index.factory import open_index
+from sesame.chat import ChatService
 from sesame.errors import ModelUnavailable, NotReady, SesameError
 from sesame.index_sync import reconcile_index
 from sesame.ingest import ImageLimits, Ingestor, IngestReport
 from sesame.media import MediaStore
+from sesame.query_language import QueryTranslator
 from sesame.search import SearchService
 from sesame.settings import Settings
+from translation.base import Translator
+from translation.detect import LanguageDetector
 
 logger = logging.getLogger(__name__)
 
@@ -40,7 +44,11 @@ class Runtime:
     encoder_value: Encoder | None = None
     encoder_error: SesameError | None = None
     index_value: VectorIndex | None = None
+    translator_value: Translator | None = None
+    detector_value: LanguageDetector | None = None
     search: SearchService = field(init=False)
+    _reload_translation: Callable[[], None] | None = None
+    _packages_stamp: float = -1.0
 
     def __post_init__(self) -> None:
         self.search = SearchService(
@@ -51,8 +59,10 @@ class Runtime:
         )
 
     @classmethod
-    def open(cls, settings: Settings, *, load_model: bool = True) -> Runtime:
-        """Migrate the database and load the model and the index."""
+    def open(
+        cls, settings: Settings, *, load_model: bool = True, load_translation: bool = True
+    ) -> Runtime:
+        """Migrate the database and load the model, the index and the translators."""
         engine = make_engine(settings.database_url, echo=settings.database.echo)
         migrate(engine)
         runtime = cls(
@@ -63,7 +73,59 @@ class Runtime:
         )
         if load_model:
             runtime.load_model()
+        if load_translation:
+            runtime.load_translation()
         return runtime
+
+    def load_translation(self) -> None:
+        """Load the installed Argos packages (offline-safe) and the language detector."""
+        from translation.argos import ArgosTranslator
+        from translation.cache import CachingTranslator
+        from translation.detect import LinguaDetector
+
+        cfg = self.settings.translation
+        argos = ArgosTranslator(self.settings.argos_packages_dir)
+        cache = CachingTranslator(argos, maxsize=cfg.cache_size)
+
+        def reload() -> None:
+            self._packages_stamp = _folder_stamp(self.settings.argos_packages_dir)
+            argos.load()
+
+        reload()
+        self._reload_translation = reload
+        self.translator_value = cache
+        self.detector_value = LinguaDetector(set(cfg.languages))
+
+    def translator(self) -> Translator:
+        """The translator; packages installed since the last call are loaded first."""
+        if self.translator_value is None or self._reload_translation is None:
+            raise NotReady("Translation is not loaded.")
+        if _folder_stamp(self.settings.argos_packages_dir) != self._packages_stamp:
+            logger.info("Translation packages changed on disk: reloading")
+            self._reload_translation()
+        return self.translator_value
+
+    def detector(self) -> LanguageDetector:
+        if self.detector_value is None:
+            raise NotReady("Language detection is not loaded.")
+        return self.detector_value
+
+    def chat(self) -> ChatService:
+        return ChatService(
+            session_factory=self.session_factory,
+            translator=self.translator,
+            detector=self.detector(),
+        )
+
+    def query_translator(self) -> QueryTranslator:
+        cfg = self.settings.translation
+        return QueryTranslator(
+            detector=self.detector(),
+            translator=self.translator,
+            catalog_language=cfg.catalog_language,
+            languages=set(cfg.languages),
+            enabled=cfg.translate_queries,
+        )
 
     def load_model(self) -> None:
         cfg = self.settings.embeddings
@@ -145,3 +207,11 @@ class Runtime:
             self.index_value.flush()
             self.index_value.close()
         self.engine.dispose()
+
+
+def _folder_stamp(folder: Path) -> float:
+    """Changes when a package folder is added or removed (installs are atomic renames)."""
+    try:
+        return folder.stat().st_mtime
+    except FileNotFoundError:
+        return 0.0

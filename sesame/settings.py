@@ -94,6 +94,36 @@ class DemoSettings(BaseModel):
     seed: int = 7
 
 
+class TranslationSettings(BaseModel):
+    # ISO 639-1 codes users may write and read in (language detection is limited to them).
+    languages: list[str] = Field(
+        default_factory=lambda: ["en", "zh", "es", "ja", "pt", "vi", "hi", "fr", "de", "tr", "id"]
+    )
+    # The language of product titles and descriptions; queries are translated into it.
+    catalog_language: str = "en"
+    # Where Argos packages are installed (None: ``{data_dir}/argos-packages``).
+    packages_dir: Path | None = None
+    cache_size: int = Field(default=10_000, ge=0)
+    # Translate text queries into the catalog language before searching. Turn off with a
+    # multilingual text tower (e.g. SESAME_EMBEDDINGS__MODEL=xlm-roberta-base-ViT-B-32).
+    translate_queries: bool = True
+
+    @model_validator(mode="after")
+    def _catalog_language_supported(self) -> TranslationSettings:
+        self.languages = [code.strip().lower() for code in self.languages]
+        if self.catalog_language not in self.languages:
+            raise ValueError(
+                f"SESAME_TRANSLATION__CATALOG_LANGUAGE ({self.catalog_language}) must be one of "
+                "SESAME_TRANSLATION__LANGUAGES."
+            )
+        return self
+
+
+class EventSettings(BaseModel):
+    # Redis for live delivery across server processes (None: in-process only).
+    redis_url: str | None = None
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="SESAME_", env_nested_delimiter="__", extra="ignore"
@@ -107,6 +137,8 @@ class Settings(BaseSettings):
     images: ImageSettings = ImageSettings()
     api: ApiSettings = ApiSettings()
     demo: DemoSettings = DemoSettings()
+    translation: TranslationSettings = TranslationSettings()
+    events: EventSettings = EventSettings()
 
     @property
     def database_url(self) -> str:
@@ -121,6 +153,10 @@ class Settings(BaseSettings):
     @property
     def index_dir(self) -> Path:
         return self.data_dir / "index"
+
+    @property
+    def argos_packages_dir(self) -> Path:
+        return self.translation.packages_dir or self.data_dir / "argos-packages"
 
     @model_validator(mode="after")
     def _limits_agree(self) -> Settings:

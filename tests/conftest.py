@@ -98,3 +98,16 @@ def make_settings(
         return settings.model_copy(update=overrides)
 
     yield build
+
+
+TINY_ARGOS_PAIRS = ("es-en", "en-es", "zh-en", "en-zh")
+
+
+@pytest.fixture(scope="session")
+def tiny_packages(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """Tiny real ``.argosmodel`` packages trained on the sourcing phrasebook (cached)."""
+    from translation.tiny import build_tiny_package
+
+    out = tmp_path_factory.mktemp("tiny-argos")
+    cache = REPO / ".cache" / "tiny-argos"
+    return {pair: build_tiny_package(pair, out, cache_dir=cache) for pair in TINY_ARGOS_PAIRS}

@@ -7,9 +7,9 @@ from typing import Annotated
 from fastapi import APIRouter, File, Form, UploadFile
 
 from api.deps import ExecutorDep, RuntimeDep, run_blocking
-from api.schemas import SearchResponse, TextSearchRequest
+from api.schemas import QueryOut, SearchResponse, TextSearchRequest
 from index.base import Filters
-from sesame.errors import InvalidInput, PayloadTooLarge, SesameError
+from sesame.errors import InvalidInput, PayloadTooLarge
 from sesame.filters import build_filters, split_csv
 from sesame.images import CropBox, decode_image
 from sesame.runtime import Runtime
@@ -36,13 +36,17 @@ async def search_text(
     def work() -> SearchResponse:
         with runtime.session_factory() as session:
             filters = build_filters(session, **body.filters.model_dump())
+        info = runtime.query_translator().prepare(query, body.language)
         semantic = runtime.encoder_value is not None and runtime.index_value is not None
         result = runtime.search.search_text(
-            query, filters=filters, limit=limit, offset=body.offset, semantic=semantic
+            info.searched, filters=filters, limit=limit, offset=body.offset, semantic=semantic
         )
+        if info.note:
+            result.notes.append(info.note)
         if not semantic and runtime.encoder_error is not None:
             result.notes.append(f"Keyword search only: {runtime.encoder_error.message}")
-        return SearchResponse.of(result)
+        searched = QueryOut(original=info.original, language=info.language, searched=info.searched)
+        return SearchResponse.of(result, searched)
 
     return await run_blocking(executor, work)
 
@@ -98,6 +102,3 @@ async def search_image(
         return await run_blocking(executor, work)
     finally:
         await image.close()
-
-
-__all__ = ["SesameError", "router"]

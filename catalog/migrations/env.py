@@ -12,7 +12,9 @@ config = context.config
 engine = config.attributes["engine"]
 
 
-def include_object(obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any) -> bool:
+def include_object(
+    obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any
+) -> bool:
     # The FTS5 tables are made by hand in 0001; autogenerate must not drop them.
     return not (type_ == "table" and name is not None and name.startswith("products_fts"))
 
