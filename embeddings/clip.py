@@ -65,7 +65,14 @@ class OpenClipEncoder:
             clip_model, _, preprocess = open_clip.create_model_and_transforms(
                 model, pretrained=str(weights.path), device="cpu"
             )
-        except (RuntimeError, OSError, EOFError, KeyError, ValueError, pickle.UnpicklingError) as exc:
+        except (
+            RuntimeError,
+            OSError,
+            EOFError,
+            KeyError,
+            ValueError,
+            pickle.UnpicklingError,
+        ) as exc:
             raise ModelUnavailable(
                 f"The checkpoint {weights.path} could not be loaded as an open_clip {model} "
                 f"model ({type(exc).__name__}: {str(exc)[:200]}); check that "

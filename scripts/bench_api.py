@@ -23,9 +23,9 @@ from pathlib import Path
 
 import httpx
 import numpy as np
-from numpy.typing import NDArray
 import open_clip
 import torch
+from numpy.typing import NDArray
 from sqlalchemy import insert
 
 from catalog.currency import to_usd

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal, get_args
 
+import numpy as np
 from PIL import Image, ImageChops, ImageDraw, ImageFilter
 
 ObjectKind = Literal[
@@ -253,5 +254,7 @@ def render_product(look: ProductLook, variation: int = 0, *, size: int = 256) ->
 def _noise(size: int, rng: random.Random) -> Image.Image:
     """Zero-mean sensor grain (around 128), generated at half size for speed."""
     half = max(1, size // 2)
-    grain = Image.effect_noise((half, half), rng.uniform(2, 7)).resize((size, size))
+    numbers = np.random.default_rng(rng.randrange(2**32))
+    normal = numbers.normal(128, rng.uniform(2, 7), (half, half))
+    grain = Image.fromarray(normal.clip(0, 255).astype(np.uint8)).resize((size, size))
     return grain.convert("RGB")
