@@ -79,12 +79,17 @@ class Runtime:
 
     def load_translation(self) -> None:
         """Load the installed Argos packages (offline-safe) and the language detector."""
-        from translation.argos import ArgosTranslator
+        from translation.argos import ArgosTranslator, DecodingOptions
         from translation.cache import CachingTranslator
         from translation.detect import LinguaDetector
 
         cfg = self.settings.translation
-        argos = ArgosTranslator(self.settings.argos_packages_dir)
+        argos = ArgosTranslator(
+            self.settings.argos_packages_dir,
+            decoding=DecodingOptions(beam_size=cfg.beam_size),
+            intra_threads=cfg.intra_threads,
+            inter_threads=self.settings.api.executor_threads,
+        )
         cache = CachingTranslator(argos, maxsize=cfg.cache_size)
 
         def reload() -> None:

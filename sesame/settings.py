@@ -104,6 +104,10 @@ class TranslationSettings(BaseModel):
     # Where Argos packages are installed (None: ``{data_dir}/argos-packages``).
     packages_dir: Path | None = None
     cache_size: int = Field(default=10_000, ge=0)
+    # CTranslate2 threads per translation: one keeps chat latency low on small machines
+    # (docs/benchmarks.md); requests run in parallel on the executor instead.
+    intra_threads: int = Field(default=1, ge=0, le=256)
+    beam_size: int = Field(default=1, ge=1, le=8)
     # Translate text queries into the catalog language before searching. Turn off with a
     # multilingual text tower (e.g. SESAME_EMBEDDINGS__MODEL=xlm-roberta-base-ViT-B-32).
     translate_queries: bool = True
