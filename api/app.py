@@ -36,7 +36,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         executor = ThreadPoolExecutor(
             max_workers=settings.api.executor_threads, thread_name_prefix="sesame"
         )
-        hub = ConnectionHub(make_bus(settings.events.redis_url))
+        hub = ConnectionHub(make_bus(settings.events.redis_url, settings.events.channel))
         await hub.start()
         app.state.runtime = runtime
         app.state.executor = executor

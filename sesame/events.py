@@ -82,5 +82,5 @@ class RedisBus:
         await self._redis.aclose()
 
 
-def make_bus(redis_url: str | None) -> EventBus:
-    return RedisBus(redis_url) if redis_url else LocalBus()
+def make_bus(redis_url: str | None, channel: str = CHANNEL) -> EventBus:
+    return RedisBus(redis_url, channel) if redis_url else LocalBus()

@@ -126,6 +126,7 @@ class TranslationSettings(BaseModel):
 class EventSettings(BaseModel):
     # Redis for live delivery across server processes (None: in-process only).
     redis_url: str | None = None
+    channel: str = "sesame:events"
 
 
 class Settings(BaseSettings):
