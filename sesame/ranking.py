@@ -12,7 +12,7 @@ Trust of a supplier, in [0, 1]:
 (1,000 reviews count as a full review signal).
 
 Final product score: ``relevance * (1 - w + w * trust)`` with ``w`` the trust
-weight (``SESAME_SEARCH__TRUST_WEIGHT``, default 0.05). Trust can lift a score by at
+weight (``SESAME_SEARCH__TRUST_WEIGHT``, default 0.02). Trust can lift a score by at
 most ``w``: it orders suppliers of equally good matches and never lets a trusted
 supplier's weak match pass a clearly better one. A supplier's score is that of
 its best product.

@@ -69,7 +69,7 @@ class SearchSettings(BaseModel):
     # How many product hits feed supplier grouping (before pagination).
     candidate_pool: int = Field(default=400, ge=10)
     # Weight of the supplier trust score in the final ranking (0 = similarity only).
-    trust_weight: float = Field(default=0.05, ge=0.0, le=1.0)
+    trust_weight: float = Field(default=0.02, ge=0.0, le=1.0)
     # Reciprocal-rank-fusion constant for hybrid text search.
     rrf_k: int = Field(default=60, ge=1)
 

@@ -60,8 +60,9 @@ def assert_indexed_exactly_once(runtime: Runtime, catalog: Path) -> None:
     with runtime.session_factory() as session:
         stored = repo.embedding_ids(session, model_id)
         counts = repo.embedding_counts(session, model_id)
-        products = dict(list(session.execute(select(Product.external_id, Product.id)).tuples()))
-        images = dict(list(session.execute(select(ProductImage.product_id, func.count()).group_by(ProductImage.product_id)).tuples()))
+        products = dict(session.execute(select(Product.external_id, Product.id)).tuples().all())
+        grouped = select(ProductImage.product_id, func.count()).group_by(ProductImage.product_id)
+        images = dict(session.execute(grouped).tuples().all())
     rows = lines(catalog / "products.jsonl")
     assert set(products) == {row["id"] for row in rows}
     for product_id in products.values():
@@ -87,11 +88,11 @@ def test_running_ingest_twice_changes_nothing(
     runtime = runtime_for(database_url)
     runtime.ingestor().run(catalog_copy)
     with runtime.session_factory() as session:
-        before = sorted(session.execute(select(Embedding.id, Embedding.source_key)).tuples()))
+        before = sorted(session.execute(select(Embedding.id, Embedding.source_key)).tuples())
     again = runtime.ingestor().run(catalog_copy)
     assert (again.products_changed, again.suppliers_changed, again.embeddings_added) == (0, 0, 0)
     with runtime.session_factory() as session:
-        assert sorted(session.execute(select(Embedding.id, Embedding.source_key)).tuples())) == before
+        assert sorted(session.execute(select(Embedding.id, Embedding.source_key)).tuples()) == before
     assert_indexed_exactly_once(runtime, catalog_copy)
 
 

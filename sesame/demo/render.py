@@ -198,13 +198,13 @@ def _pattern_fill(look: ProductLook, size: int, side: float, rng: random.Random)
     light = sum(base) > 450
     accent = _mix(base, (20, 20, 20) if light else (250, 250, 250), 0.6)
     draw = ImageDraw.Draw(fill)
-    period = max(6, int(side * rng.uniform(0.15, 0.2)))
+    period = max(6, int(side * rng.uniform(0.17, 0.22)))
     offset = rng.randrange(period)
     if look.pattern == "striped":
         for y in range(offset - period, size, period):
             draw.rectangle([0, y, size, y + period * 0.4], fill=accent)
         return fill
-    radius = period * 0.27
+    radius = period * 0.32
     for row, y in enumerate(range(offset - period, size + period, period)):
         for x in range(offset - period + (row % 2) * period // 2, size + period, period):
             draw.ellipse([x - radius, y - radius, x + radius, y + radius], fill=accent)
