@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
-from typing import Literal, cast
+from typing import Literal, TypeVar, cast
 
 import numpy as np
 from numpy.typing import NDArray
@@ -14,6 +14,8 @@ from catalog.currency import to_usd
 from catalog.models import Embedding, Product, Supplier, utcnow
 from catalog.records import ProductRecord, SupplierRecord
 from index.base import Payload
+
+T = TypeVar("T")
 
 
 def supplier_by_external_id(session: Session, external_id: str) -> Supplier | None:
@@ -138,22 +140,23 @@ def iter_index_entries(
     for chunk in chunks:
         stmt = query if chunk is None else query.where(Embedding.id.in_(chunk))
         rows = session.scalars(stmt.execution_options(yield_per=batch))
-        for part in _partition(rows, batch):
+        for part in batched(rows, batch):
             products = products_by_ids(session, (row.product_id for row in part))
             vectors = np.stack([vector_from_bytes(row.vector) for row in part])
             payloads = [payload_for(products[row.product_id], row.kind) for row in part]
             yield [row.id for row in part], vectors, payloads
 
 
-def _partition(rows: Iterable[Embedding], size: int) -> Iterator[list[Embedding]]:
-    part: list[Embedding] = []
-    for row in rows:
-        part.append(row)
-        if len(part) == size:
-            yield part
-            part = []
-    if part:
-        yield part
+def batched(items: Iterable[T], size: int) -> Iterator[list[T]]:
+    """Consecutive lists of ``size`` items (the last may be shorter)."""
+    batch: list[T] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
 
 
 def embedding_ids_for_products(session: Session, product_ids: Iterable[int]) -> list[int]:

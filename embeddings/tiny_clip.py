@@ -13,6 +13,7 @@ from __future__ import annotations
 import io
 import itertools
 import logging
+import os
 import random
 import time
 from collections.abc import Iterator
@@ -58,13 +59,14 @@ class TrainConfig:
     lr: float = 4e-3
     warmup_steps: int = 15
     weight_decay: float = 0.05
-    instance_weight: float = 0.5
+    instance_weight: float = 1.0
     bank_weight: float = 1.0  # image-to-text loss against the canonical caption bank
     bank_negatives: int = 48  # full-look captions per step beyond the batch's own (-1: all)
     beta2: float = 0.98
-    instance_temperature: float = 0.1
+    instance_temperature: float = 0.05
     min_crop_area: float = 0.45
-    threads: int = 2
+    whole_photo_rate: float = 0.5
+    threads: int | None = None  # None: 2 on an idle machine, else 1
 
 
 # Caption vocabulary: synonyms a buyer might type for each attribute.
@@ -169,10 +171,13 @@ class _PhotoPool:
 
 
 def _view(pixels: torch.Tensor, size: int, min_area: float, rng: random.Random) -> torch.Tensor:
-    """A random resized crop (the buyer framing the product), maybe mirrored."""
+    """A random resized crop (the buyer framing the product), maybe mirrored.
+
+    ``min_area`` 1 gives the whole photo, as the catalog shows it.
+    """
     full = pixels.shape[-1]
     area = rng.uniform(min_area, 1.0) * full * full
-    aspect = np.exp(rng.uniform(np.log(3 / 4), np.log(4 / 3)))
+    aspect = 1.0 if min_area >= 1 else np.exp(rng.uniform(np.log(3 / 4), np.log(4 / 3)))
     h = min(full, round((area / aspect) ** 0.5))
     w = min(full, round((area * aspect) ** 0.5))
     top, left = rng.randint(0, full - h), rng.randint(0, full - w)
@@ -196,8 +201,14 @@ def _jitter(batch: torch.Tensor, gen: torch.Generator) -> torch.Tensor:
 
 def _views(pool: _PhotoPool, picks: list[int], size: int, cfg: TrainConfig,
            rng: random.Random, gen: torch.Generator) -> torch.Tensor:  # fmt: skip
-    """Two normalised views per picked photo: rows ``i`` and ``i + len(picks)``."""
-    crops = [_view(pool.pixels[i], size, cfg.min_crop_area, rng) for i in picks + picks]
+    """Two normalised views per picked photo: rows ``i`` and ``i + len(picks)``.
+
+    The first view is sometimes the whole photo, so that crop-to-photo pairs, the
+    photo search case, are common.
+    """
+    first = [1.0 if rng.random() < cfg.whole_photo_rate else cfg.min_crop_area for _ in picks]
+    areas = first + [cfg.min_crop_area] * len(picks)
+    crops = [_view(pool.pixels[i], size, a, rng) for i, a in zip(picks + picks, areas, strict=True)]
     batch = _jitter(torch.stack(crops).float() / 255, gen)
     return (batch - _MEAN) / _STD
 
@@ -241,10 +252,22 @@ def encode_text_trimmed(model: Any, tokens: torch.Tensor) -> torch.Tensor:
     return nnf.normalize(x, dim=-1)
 
 
+def _thread_count(requested: int | None) -> int:
+    """At most two threads, and one when other processes keep the cores busy.
+
+    Two OpenMP threads run several times slower than one when another process
+    holds one of their cores, so a busy machine gets one.
+    """
+    if requested is not None:
+        return max(1, min(requested, 2))
+    free = (os.cpu_count() or 1) - os.getloadavg()[0]
+    return 2 if free >= 1.5 else 1
+
+
 @contextmanager
 def _torch_threads(threads: int) -> Iterator[None]:
     before = torch.get_num_threads()
-    torch.set_num_threads(max(1, min(threads, before)))
+    torch.set_num_threads(threads)
     try:
         yield
     finally:
@@ -353,7 +376,8 @@ def train_tiny_clip(
     """
     cfg = config or TrainConfig()
     start = time.monotonic()
-    with _torch_threads(cfg.threads):
+    threads = _thread_count(cfg.threads)
+    with _torch_threads(threads):
         trainer = _Trainer(cfg, seed)
         trainer.model.train()
         while max_steps is None or trainer.steps < max_steps:
@@ -367,5 +391,6 @@ def train_tiny_clip(
         out.parent.mkdir(parents=True, exist_ok=True)
         state = {key: value.contiguous() for key, value in trainer.model.state_dict().items()}
         torch.save(state, out)
-    logger.info("trained %d steps in %.1f s -> %s", trainer.steps, time.monotonic() - start, out)
+    took = time.monotonic() - start
+    logger.info("trained %d steps on %d threads in %.1f s -> %s", trainer.steps, threads, took, out)
     return out

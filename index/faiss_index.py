@@ -126,13 +126,15 @@ class FaissParams:
     index_type: FaissType = "auto"
     exact_below: int = 50_000
     hnsw_m: int = 32
-    ef_construction: int = 200
+    # efConstruction 100 builds twice as fast as 200 for -0.3 pt recall (docs/benchmarks.md).
+    ef_construction: int = 100
     ef_search: int = 128
     # Rebuild once this fraction of positions are tombstones.
     compact_fraction: float = 0.2
-    # A filter keeping at most this many vectors is searched exactly (measured crossover).
-    exact_filter_max: int = 20_000
-    # OpenMP threads for one query: 1 is fastest (2 made a flat search 15x slower, measured).
+    # A filter keeping at most this many vectors is searched exactly: the measured
+    # crossover with HNSW + selector is ~11k kept at 100k vectors and ~13k at 1M.
+    exact_filter_max: int = 12_000
+    # OpenMP threads for one query: 1 is fastest (2 made a flat search 4x slower, measured).
     search_threads: int = 1
 
     @classmethod

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import logging
+import signal
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from tqdm import tqdm
@@ -13,7 +14,7 @@ from embeddings.weights import resolve_weights
 from sesame.accounts import create_account
 from sesame.errors import SesameError
 from sesame.index_sync import rebuild_index
-from sesame.ingest import PRODUCTS_FILE, IngestReport
+from sesame.ingest import PRODUCTS_FILE, IngestInterrupted, IngestReport
 from sesame.runtime import Runtime
 from sesame.settings import Settings
 from translation.packages import (
@@ -94,14 +95,19 @@ def ingest(
         if (directory / PRODUCTS_FILE).is_file()
         else 0
     )
+    stop = _StopOnSigint()
     try:
-        with tqdm(total=total, unit="product", desc="ingest") as bar:
+        with tqdm(total=total, unit="product", desc="ingest") as bar, stop:
 
             def advance(done: int) -> None:
                 bar.update(done)
 
-            ingestor = runtime.ingestor(batch_size=batch_size, progress=advance)
+            ingestor = runtime.ingestor(
+                batch_size=batch_size, progress=advance, should_stop=stop.requested
+            )
             report = ingestor.run(directory, delete_missing=delete_missing)
+    except IngestInterrupted as exc:
+        raise _fail(exc.message, 130) from None
     except KeyboardInterrupt:
         raise _fail(
             "Interrupted: what was committed is kept; run the same command to finish.", 130
@@ -113,6 +119,30 @@ def ingest(
     _print_report(report, runtime)
     if report.errors:
         raise typer.Exit(1)
+
+
+class _StopOnSigint:
+    """First Ctrl-C: finish the current batch and stop; a second one stops at once."""
+
+    def __init__(self) -> None:
+        self._requested = False
+        self._previous: Any = None
+
+    def requested(self) -> bool:
+        return self._requested
+
+    def _handle(self, _signum: int, _frame: object) -> None:
+        if self._requested:
+            raise KeyboardInterrupt
+        self._requested = True
+        typer.secho("Stopping after the current batch (Ctrl-C again to stop now)...", err=True)
+
+    def __enter__(self) -> _StopOnSigint:
+        self._previous = signal.signal(signal.SIGINT, self._handle)
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        signal.signal(signal.SIGINT, self._previous)
 
 
 def _print_report(report: IngestReport, runtime: Runtime) -> None:

@@ -10,10 +10,9 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TypeVar
 
 import numpy as np
 from PIL import Image
@@ -37,7 +36,9 @@ logger = logging.getLogger(__name__)
 SUPPLIERS_FILE = "suppliers.jsonl"
 PRODUCTS_FILE = "products.jsonl"
 
-T = TypeVar("T")
+
+class IngestInterrupted(SesameError):
+    """Stopped between two batches on request (Ctrl-C); every finished batch is kept."""
 
 
 @dataclass
@@ -89,6 +90,7 @@ class Ingestor:
         limits: ImageLimits,
         batch_size: int = 32,
         progress: Callable[[int], None] | None = None,
+        should_stop: Callable[[], bool] | None = None,
     ) -> None:
         self._factory = session_factory
         self._media = media
@@ -97,6 +99,7 @@ class Ingestor:
         self._limits = limits
         self._batch_size = batch_size
         self._progress = progress or (lambda _n: None)
+        self._should_stop = should_stop or (lambda: False)
 
     def run(self, directory: Path, *, delete_missing: bool = False) -> IngestReport:
         """Ingest ``directory``; bad records are reported, good ones are kept."""
@@ -179,7 +182,7 @@ class Ingestor:
             )
         seen: set[str] = set()
         invalid = 0
-        for batch in _batches(
+        for batch in repo.batched(
             read_records(directory / PRODUCTS_FILE, ProductRecord), self._batch_size
         ):
             valid: list[tuple[int, ProductRecord]] = []
@@ -206,6 +209,11 @@ class Ingestor:
                     valid.append((line, record))
             self._ingest_batch(directory, valid, known_suppliers, existing, counts, report)
             self._progress(len(batch))
+            if self._should_stop():
+                self._sync_index()
+                raise IngestInterrupted(
+                    "Interrupted: what was committed is kept; run the same command to finish."
+                )
         changed_suppliers = {row for row, changed in suppliers.values() if changed}
         self._refresh_payloads(changed_suppliers)
         if delete_missing:
@@ -429,14 +437,3 @@ class Ingestor:
 def _product_digest(record: ProductRecord, images: list[_LoadedImage]) -> str:
     shas = ",".join(image.sha256 for image in images)
     return hashlib.sha256(f"{record.content_hash()}|{shas}".encode()).hexdigest()
-
-
-def _batches(items: Iterator[T], size: int) -> Iterator[list[T]]:
-    batch: list[T] = []
-    for item in items:
-        batch.append(item)
-        if len(batch) == size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch

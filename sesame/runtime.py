@@ -168,7 +168,11 @@ class Runtime:
         return self.index_value
 
     def ingestor(
-        self, *, batch_size: int | None = None, progress: Callable[[int], None] | None = None
+        self,
+        *,
+        batch_size: int | None = None,
+        progress: Callable[[int], None] | None = None,
+        should_stop: Callable[[], bool] | None = None,
     ) -> Ingestor:
         return Ingestor(
             session_factory=self.session_factory,
@@ -181,6 +185,7 @@ class Runtime:
             ),
             batch_size=batch_size or self.settings.embeddings.batch_size,
             progress=progress,
+            should_stop=should_stop,
         )
 
     def database_ok(self) -> bool:

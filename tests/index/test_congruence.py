@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from numpy.typing import NDArray
 
 from index.base import Filters, VectorIndex
 from index.factory import open_index
@@ -61,30 +63,43 @@ def open_backend(name: str, tmp: Path, dim: int = DIM) -> VectorIndex:
             raise ValueError(name)
 
 
-def load_scenario(index: VectorIndex, reference: Reference) -> dict[str, set[int]]:
-    """Upsert, replace some, delete some (and some unknown ids), on both."""
-    ids = [*range(0, 2 * (N - 1), 2), 2**62]
-    steps: list[tuple[list[int], int]] = [(ids, 1), (ids[100:300], 2)]
-    for step_ids, seed in steps:
-        vectors = unit_vectors(len(step_ids), DIM, seed=seed)
+@dataclass
+class Scenario:
+    """A backend after upserts, replacements and deletes, with the reference beside it."""
+
+    name: str
+    index: VectorIndex
+    reference: Reference
+    replaced: set[int]
+    deleted: set[int]
+    deleted_vectors: NDArray[np.float32]
+
+
+def load_scenario(name: str, index: VectorIndex, n: int) -> Scenario:
+    """Upsert ``n``, replace 10 %, delete 7.5 % (and some unknown ids), on both."""
+    reference = Reference()
+    ids = [*range(0, 2 * (n - 1), 2), 2**62]
+    vectors = unit_vectors(n, DIM, seed=1)
+    r0, r1, d0, d1 = n // 20, 3 * n // 20, n // 8, n // 5
+    steps = [(ids, vectors, 1), (ids[r0:r1], unit_vectors(r1 - r0, DIM, seed=2), 2)]
+    for step_ids, step_vectors, seed in steps:
         payloads = make_payloads(step_ids, seed=seed)
-        index.upsert(step_ids, vectors, payloads)
-        reference.upsert(step_ids, vectors, payloads)
-    deleted = ids[250:400]
+        index.upsert(step_ids, step_vectors, payloads)
+        reference.upsert(step_ids, step_vectors, payloads)
+    deleted = ids[d0:d1]
     index.delete([*deleted, 1, 3, 2**63 - 1])
     reference.delete(deleted)
-    return {"replaced": set(ids[100:250]), "deleted": set(deleted)}
+    return Scenario(name, index, reference, set(ids[r0:d0]), set(deleted), vectors[d1 - 10 : d1])
 
 
 @pytest.fixture(scope="module", params=BACKENDS)
 def loaded(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[tuple[str, VectorIndex, Reference, dict[str, set[int]]]]:
+) -> Iterator[Scenario]:
     name: str = request.param
     index = open_backend(name, tmp_path_factory.mktemp(name))
-    reference = Reference()
-    changed = load_scenario(index, reference)
-    yield name, index, reference, changed
+    # Local mode on disk commits every point to SQLite: keep that one small.
+    yield load_scenario(name, index, 300 if name == "qdrant-path" else N)
     index.close()
 
 
@@ -99,19 +114,15 @@ def test_an_empty_index_finds_nothing(backend: str, tmp_path: Path) -> None:
     index.close()
 
 
-def test_count_and_ids_follow_upserts_replacements_and_deletes(
-    loaded: tuple[str, VectorIndex, Reference, dict[str, set[int]]],
-) -> None:
-    _, index, reference, changed = loaded
-    assert index.count() == len(reference.items) == N - len(changed["deleted"])
-    assert index.ids() == set(reference.items)
+def test_count_and_ids_follow_upserts_replacements_and_deletes(loaded: Scenario) -> None:
+    assert loaded.index.count() == len(loaded.reference.items)
+    assert loaded.index.ids() == set(loaded.reference.items)
+    assert not loaded.deleted & loaded.index.ids()
 
 
 @pytest.mark.parametrize("case", list(FILTER_CASES))
-def test_search_agrees_with_brute_force(
-    loaded: tuple[str, VectorIndex, Reference, dict[str, set[int]]], case: str
-) -> None:
-    name, index, reference, _ = loaded
+def test_search_agrees_with_brute_force(loaded: Scenario, case: str) -> None:
+    name, index, reference = loaded.name, loaded.index, loaded.reference
     f = FILTER_CASES[case]
     exact = name in EXACT or (name in EXACT_WHEN_FILTERED and f != Filters())
     recalls = []
@@ -125,40 +136,42 @@ def test_search_agrees_with_brute_force(
 
 
 @pytest.mark.parametrize("case", ["none", "very-selective", "combined", "no-countries"])
-def test_a_limit_larger_than_the_matches_returns_every_match(
-    loaded: tuple[str, VectorIndex, Reference, dict[str, set[int]]], case: str
-) -> None:
-    _, index, reference, _ = loaded
+def test_a_limit_larger_than_the_matches_returns_every_match(loaded: Scenario, case: str) -> None:
+    index, reference = loaded.index, loaded.reference
     f = FILTER_CASES[case]
     got, want = index.search(QUERIES[0], 5000, f), reference.search(QUERIES[0], 5000, f)
     assert_same_hits(got, want)  # every match, so even HNSW must be exact
 
 
-def test_a_replaced_vector_is_found_with_its_new_payload(
-    loaded: tuple[str, VectorIndex, Reference, dict[str, set[int]]],
-) -> None:
-    _, index, reference, changed = loaded
-    for i in sorted(changed["replaced"])[:5]:
-        vector, payload = reference.items[i]
-        top = index.search(vector, 1)[0]
+def test_a_replaced_vector_is_found_with_its_new_payload(loaded: Scenario) -> None:
+    for i in sorted(loaded.replaced)[:5]:
+        vector, payload = loaded.reference.items[i]
+        top = loaded.index.search(vector, 1)[0]
         assert (top.id, top.payload) == (i, payload)
         assert top.score == pytest.approx(1.0, abs=1e-5)
 
 
-def test_deleted_ids_are_never_returned(
-    loaded: tuple[str, VectorIndex, Reference, dict[str, set[int]]],
-) -> None:
-    _, index, _, changed = loaded
-    deleted_vectors = unit_vectors(N, DIM, seed=1)[250:260]
-    for q in deleted_vectors:
-        found = {h.id for h in index.search(q, 50)}
-        assert not found & changed["deleted"]
+def test_deleted_ids_are_never_returned(loaded: Scenario) -> None:
+    for q in loaded.deleted_vectors:
+        found = {h.id for h in loaded.index.search(q, 50)}
+        assert not found & loaded.deleted
+
+
+def test_qdrant_local_mode_on_disk_keeps_what_was_written(tmp_path: Path) -> None:
+    scenario = load_scenario("qdrant-path", open_backend("qdrant-path", tmp_path), 200)
+    scenario.index.close()
+    reopened = open_backend("qdrant-path", tmp_path)
+    assert reopened.ids() == set(scenario.reference.items)
+    f = FILTER_CASES["combined"]
+    assert_same_hits(
+        reopened.search(QUERIES[0], 20, f), scenario.reference.search(QUERIES[0], 20, f)
+    )
+    reopened.close()
 
 
 def test_exact_backends_agree_with_each_other(tmp_path: Path) -> None:
-    indexes = [open_backend(name, tmp_path) for name in ("faiss-flat", "qdrant-memory")]
-    for index in indexes:
-        load_scenario(index, Reference())
+    names = ("faiss-flat", "qdrant-memory")
+    indexes = [load_scenario(name, open_backend(name, tmp_path), N).index for name in names]
     for f in FILTER_CASES.values():
         for q in QUERIES[:2]:
             first, second = (index.search(q, 25, f) for index in indexes)
