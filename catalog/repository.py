@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
-from typing import Literal, TypeVar, cast
+from typing import Any, Literal, TypeVar, cast
 
 import numpy as np
 from numpy.typing import NDArray
@@ -40,6 +40,31 @@ def products_by_ids(session: Session, ids: Iterable[int]) -> dict[int, Product]:
         .options(selectinload(Product.images), selectinload(Product.supplier))
     )
     return {row.id: row for row in rows}
+
+
+def product_suppliers(session: Session, ids: Iterable[int]) -> dict[int, int]:
+    """Product id -> supplier id, for the products that still exist."""
+    wanted = list(set(ids))
+    if not wanted:
+        return {}
+    rows = session.execute(select(Product.id, Product.supplier_id).where(Product.id.in_(wanted)))
+    return dict(rows.tuples().all())
+
+
+def supplier_trust(session: Session, ids: Iterable[int]) -> dict[int, dict[str, Any]]:
+    """The trust signals of suppliers: verified, rating, review_count."""
+    wanted = list(set(ids))
+    if not wanted:
+        return {}
+    rows = session.execute(
+        select(Supplier.id, Supplier.verified, Supplier.rating, Supplier.review_count).where(
+            Supplier.id.in_(wanted)
+        )
+    )
+    return {
+        row_id: {"verified": verified, "rating": rating, "review_count": reviews}
+        for row_id, verified, rating, reviews in rows
+    }
 
 
 def count_products(session: Session) -> int:

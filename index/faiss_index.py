@@ -18,7 +18,7 @@ import tempfile
 import threading
 import time
 import zipfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any, Literal
@@ -28,6 +28,8 @@ import numpy as np
 from numpy.typing import NDArray
 
 from index.base import Filters, Hit, Payload
+from index.checks import KINDS, check_batch, check_ids, check_query
+from index.columns import SCHEMA, VOCAB_FIELDS, Columns, RWLock, Vocab, filter_mask
 from sesame.settings import IndexSettings
 
 logger = logging.getLogger(__name__)
@@ -35,85 +37,6 @@ logger = logging.getLogger(__name__)
 FORMAT_VERSION = 1
 FILE_NAME = "faiss_index.npz"
 FaissType = Literal["auto", "flat", "hnsw"]
-KINDS: tuple[str, ...] = ("image", "text")
-_NORM_TOLERANCE = 1e-3
-_MAX_ID = int(np.iinfo(np.int64).max)
-_SCHEMA: dict[str, type[np.generic]] = {
-    "id": np.int64,
-    "alive": np.bool_,
-    "product_id": np.int64,
-    "supplier_id": np.int64,
-    "kind": np.uint8,
-    "country": np.int32,
-    "category": np.int32,
-    "verified": np.bool_,
-    "rating": np.float64,
-    "moq": np.int64,
-    "price_min_usd": np.float64,
-    "price_max_usd": np.float64,
-}
-_VOCAB_FIELDS = ("country", "category")
-
-
-# --- input checks, shared with the Qdrant backend ---------------------------------
-
-
-def check_batch(
-    ids: Sequence[int], vectors: NDArray[np.float32], payloads: Sequence[Payload], dim: int
-) -> tuple[NDArray[np.int64], NDArray[np.float32]]:
-    """Validate an upsert batch; return ids as int64 and vectors as C-contiguous float32."""
-    vecs = np.ascontiguousarray(vectors, dtype=np.float32)
-    if vecs.ndim != 2 or vecs.shape[1] != dim:
-        raise ValueError(f"vectors must have shape (n, {dim}); got {vecs.shape}.")
-    if not len(ids) == len(vecs) == len(payloads):
-        raise ValueError(
-            f"ids, vectors and payloads must have the same length; "
-            f"got {len(ids)}, {len(vecs)} and {len(payloads)}."
-        )
-    id_arr = check_ids(ids)
-    _check_rows(vecs)
-    for p in payloads:
-        _check_payload(p)
-    return id_arr, vecs
-
-
-def check_ids(ids: Sequence[int]) -> NDArray[np.int64]:
-    """Ids are non-negative integers that fit in int64."""
-    values = [int(i) for i in ids]
-    if any(i < 0 or i > _MAX_ID for i in values):
-        raise ValueError("ids must be integers between 0 and 2**63 - 1.")
-    return np.asarray(values, dtype=np.int64)
-
-
-def check_query(vector: NDArray[np.float32], dim: int, limit: int) -> NDArray[np.float32]:
-    """Validate one query vector and the limit; return it as a (1, dim) float32 row."""
-    if limit < 1:
-        raise ValueError(f"limit must be at least 1; got {limit}.")
-    q = np.ascontiguousarray(vector, dtype=np.float32).reshape(1, -1)
-    if q.shape[1] != dim:
-        raise ValueError(f"the query vector must have {dim} values; got {q.shape[1]}.")
-    _check_rows(q)
-    return q
-
-
-def _check_rows(vecs: NDArray[np.float32]) -> None:
-    if not np.isfinite(vecs).all():
-        row = int(np.flatnonzero(~np.isfinite(vecs).all(axis=1))[0])
-        raise ValueError(f"vectors must be finite; row {row} holds NaN or infinity.")
-    norms = np.linalg.norm(vecs, axis=1)
-    bad = np.flatnonzero(np.abs(norms - 1.0) > _NORM_TOLERANCE)
-    if bad.size:
-        raise ValueError(
-            f"vectors must be L2-normalised (the encoder does it); row {int(bad[0])} "
-            f"has norm {float(norms[bad[0]]):.4g}."
-        )
-
-
-def _check_payload(p: Payload) -> None:
-    if p.kind not in KINDS:
-        raise ValueError(f"payload kind must be one of {KINDS}; got {p.kind!r}.")
-    if not all(math.isfinite(v) for v in (p.rating, p.price_min_usd, p.price_max_usd)):
-        raise ValueError(f"payload of product {p.product_id} has a non-finite number.")
 
 
 # --- settings ----------------------------------------------------------------------
@@ -148,114 +71,6 @@ class FaissParams:
         )
 
 
-# --- payload columns ---------------------------------------------------------------
-
-
-class _Vocab:
-    """Strings to small int codes, in first-seen order."""
-
-    def __init__(self, names: Sequence[str] = ()) -> None:
-        self.names = list(names)
-        self.codes = {name: i for i, name in enumerate(self.names)}
-
-    def encode(self, name: str) -> int:
-        code = self.codes.get(name)
-        if code is None:
-            code = self.codes[name] = len(self.names)
-            self.names.append(name)
-        return code
-
-    def table(self, wanted: frozenset[str]) -> NDArray[np.bool_]:
-        """A lookup table: code -> is the name wanted."""
-        table = np.zeros(len(self.names) + 1, dtype=np.bool_)
-        table[[self.codes[w] for w in wanted if w in self.codes]] = True
-        return table
-
-
-class _Columns:
-    """Typed numpy columns per position, grown by doubling."""
-
-    def __init__(self, arrays: dict[str, NDArray[Any]] | None = None) -> None:
-        self.size = 0 if arrays is None else len(arrays["id"])
-        self._data = arrays or {k: np.zeros(0, dtype=t) for k, t in _SCHEMA.items()}
-
-    def __getitem__(self, name: str) -> NDArray[Any]:
-        return self._data[name][: self.size]
-
-    def append(self, values: dict[str, NDArray[Any]]) -> None:
-        n = len(values["id"])
-        if self.size + n > len(self._data["id"]):
-            cap = max(self.size + n, 2 * len(self._data["id"]), 1024)
-            for k, arr in self._data.items():
-                grown = np.zeros(cap, dtype=arr.dtype)
-                grown[: self.size] = arr[: self.size]
-                self._data[k] = grown
-        for k, arr in values.items():
-            self._data[k][self.size : self.size + n] = arr
-        self.size += n
-
-    def take(self, positions: NDArray[np.int64]) -> _Columns:
-        return _Columns({k: self[k][positions] for k in _SCHEMA})
-
-
-def _mask(cols: _Columns, vocab: dict[str, _Vocab], f: Filters) -> NDArray[np.bool_]:
-    """Alive positions that match ``f`` (the semantics of ``Filters.matches``), vectorised."""
-    m = cols["alive"].copy()
-    if f.kind is not None:
-        m &= cols["kind"] == KINDS.index(f.kind)
-    if f.countries is not None:
-        m &= vocab["country"].table(f.countries)[cols["country"]]
-    if f.categories is not None:
-        m &= vocab["category"].table(f.categories)[cols["category"]]
-    if f.verified_only:
-        m &= cols["verified"]
-    if f.min_rating is not None:
-        m &= cols["rating"] >= f.min_rating
-    if f.max_moq is not None:
-        m &= cols["moq"] <= f.max_moq
-    if f.price_min_usd is not None:
-        m &= cols["price_max_usd"] >= f.price_min_usd
-    if f.price_max_usd is not None:
-        m &= cols["price_min_usd"] <= f.price_max_usd
-    return m
-
-
-class _RWLock:
-    """Many concurrent searches, or one writer; a waiting writer goes first."""
-
-    def __init__(self) -> None:
-        self._cond = threading.Condition()
-        self._readers = 0
-        self._writers = 0  # waiting or writing
-        self._writing = False
-
-    @contextlib.contextmanager
-    def read(self) -> Iterator[None]:
-        with self._cond:
-            self._cond.wait_for(lambda: self._writers == 0)
-            self._readers += 1
-        try:
-            yield
-        finally:
-            with self._cond:
-                self._readers -= 1
-                self._cond.notify_all()
-
-    @contextlib.contextmanager
-    def write(self) -> Iterator[None]:
-        with self._cond:
-            self._writers += 1
-            self._cond.wait_for(lambda: not self._writing and self._readers == 0)
-            self._writing = True
-        try:
-            yield
-        finally:
-            with self._cond:
-                self._writing = False
-                self._writers -= 1
-                self._cond.notify_all()
-
-
 # --- the index ---------------------------------------------------------------------
 
 
@@ -285,7 +100,7 @@ class FaissIndex:
         # Writers queue on _writer; _lock is held for writing only while structures change,
         # so searches go on during a long rebuild.
         self._writer = threading.Lock()
-        self._lock = _RWLock()
+        self._lock = RWLock()
         self._reset()
         if self._path is not None and self._path.exists():
             self._load(self._path)
@@ -329,7 +144,7 @@ class FaissIndex:
         with self._lock.read():
             mask = None
             if filters is not None and filters != Filters():
-                mask = _mask(self._cols, self._vocab, filters)
+                mask = filter_mask(self._cols, self._vocab, filters)
             if mask is None and self._dead:
                 mask = self._cols["alive"]
             kept = len(self._pos) if mask is None else int(np.count_nonzero(mask))
@@ -446,8 +261,8 @@ class FaissIndex:
 
     def _reset(self, kind: Literal["flat", "hnsw"] = "flat") -> None:
         self._index: Any = self._new_index("hnsw" if self.params.index_type == "hnsw" else kind)
-        self._cols = _Columns()
-        self._vocab = {f: _Vocab() for f in _VOCAB_FIELDS}
+        self._cols = Columns()
+        self._vocab = {f: Vocab() for f in VOCAB_FIELDS}
         self._pos: dict[int, int] = {}
         self._dead = 0
         self._dirty = False
@@ -472,13 +287,13 @@ class FaissIndex:
 
     def _encode(self, ids: NDArray[np.int64], payloads: Sequence[Payload]) -> dict[str, Any]:
         cols: dict[str, Any] = {"id": ids, "alive": np.ones(len(ids), dtype=np.bool_)}
-        for name in _SCHEMA.keys() - {"id", "alive"}:
+        for name in SCHEMA.keys() - {"id", "alive"}:
             values = [getattr(p, name) for p in payloads]
             if name in self._vocab:
                 values = [self._vocab[name].encode(v) for v in values]
             elif name == "kind":
                 values = [KINDS.index(v) for v in values]
-            cols[name] = np.asarray(values, dtype=_SCHEMA[name])
+            cols[name] = np.asarray(values, dtype=SCHEMA[name])
         return cols
 
     def _kill(self, ids: NDArray[np.int64]) -> None:
@@ -536,7 +351,7 @@ class FaissIndex:
     # -- persistence ------------------------------------------------------------------
 
     def _to_arrays(self) -> dict[str, NDArray[Any]]:
-        arrays = {f"col_{k}": self._cols[k].copy() for k in _SCHEMA}
+        arrays = {f"col_{k}": self._cols[k].copy() for k in SCHEMA}
         vocab = {f: v.names for f, v in self._vocab.items()}
         arrays |= {
             "format_version": np.asarray(FORMAT_VERSION),
@@ -573,9 +388,9 @@ class FaissIndex:
         return None
 
     def _restore(self, npz: Any) -> None:
-        self._cols = _Columns({k: np.asarray(npz[f"col_{k}"], dtype=t) for k, t in _SCHEMA.items()})
+        self._cols = Columns({k: np.asarray(npz[f"col_{k}"], dtype=t) for k, t in SCHEMA.items()})
         vocab = json.loads(str(npz["vocab"]))
-        self._vocab = {f: _Vocab(vocab[f]) for f in _VOCAB_FIELDS}
+        self._vocab = {f: Vocab(vocab[f]) for f in VOCAB_FIELDS}
         self._index = faiss.deserialize_index(np.asarray(npz["index"], dtype=np.uint8))
         if self._index.ntotal != self._cols.size or self._index.d != self.dim:
             raise ValueError("the index and its columns disagree")

@@ -20,7 +20,7 @@ from numpy.typing import NDArray
 from qdrant_client import QdrantClient, models
 
 from index.base import Filters, Hit, Payload
-from index.faiss_index import check_batch, check_ids, check_query
+from index.checks import check_batch, check_ids, check_query
 
 logger = logging.getLogger(__name__)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from PIL import Image
@@ -115,37 +115,39 @@ class SearchService:
     def _group(
         self, relevance: dict[int, float], *, limit: int, offset: int, mode: SearchMode
     ) -> SearchResult:
+        """Blend in trust, group by supplier, and load full rows for the page only."""
         with self._factory() as session:
-            products = repo.products_by_ids(session, relevance)
+            owners = repo.product_suppliers(session, relevance)
+            trust = repo.supplier_trust(session, set(owners.values()))
         weight = self._settings.trust_weight
-        by_supplier: dict[int, list[ProductMatch]] = {}
+        by_supplier: dict[int, list[tuple[int, float]]] = {}
         for product_id, score in relevance.items():
-            product = products.get(product_id)
-            if product is None:  # deleted since it was indexed
+            supplier_id = owners.get(product_id)
+            if supplier_id is None:  # deleted since it was indexed
                 continue
-            supplier = product.supplier
-            trust = trust_score(
-                verified=supplier.verified,
-                rating=supplier.rating,
-                review_count=supplier.review_count,
+            blended = blend(score, trust_score(**trust[supplier_id]), weight)
+            by_supplier.setdefault(supplier_id, []).append((product_id, blended))
+        for matches in by_supplier.values():
+            matches.sort(key=lambda match: (-match[1], match[0]))
+            del matches[PRODUCTS_PER_SUPPLIER:]
+        order = sorted(by_supplier, key=lambda sid: (-by_supplier[sid][0][1], sid))
+        page = order[offset : offset + limit]
+        with self._factory() as session:
+            products = repo.products_by_ids(
+                session, (pid for sid in page for pid, _ in by_supplier[sid])
             )
-            match = ProductMatch(product, blend(score, trust, weight))
-            by_supplier.setdefault(supplier.id, []).append(match)
-        groups = [_supplier_match(matches) for matches in by_supplier.values()]
-        groups.sort(key=lambda group: (-group.score, group.supplier.id))
-        page = groups[offset : offset + limit]
-        return SearchResult(page, total=len(groups), offset=offset, limit=limit, mode=mode)
-
-
-def _supplier_match(matches: list[ProductMatch]) -> SupplierMatch:
-    matches.sort(key=lambda match: (-match.score, match.product.id))
-    best = matches[:PRODUCTS_PER_SUPPLIER]
-    return SupplierMatch(best[0].product.supplier, best[0].score, best)
+        groups = [
+            SupplierMatch(
+                products[by_supplier[sid][0][0]].supplier,
+                by_supplier[sid][0][1],
+                [ProductMatch(products[pid], score) for pid, score in by_supplier[sid]],
+            )
+            for sid in page
+        ]
+        return SearchResult(groups, total=len(order), offset=offset, limit=limit, mode=mode)
 
 
 def _with_kind(filters: Filters, kind: Literal["image", "text"]) -> Filters:
-    from dataclasses import replace
-
     return replace(filters, kind=kind)
 
 

@@ -44,7 +44,7 @@ class IndexSettings(BaseModel):
     faiss_type: Literal["auto", "flat", "hnsw"] = "auto"
     exact_below: int = Field(default=50_000, ge=0)
     hnsw_m: int = Field(default=32, ge=4, le=128)
-    hnsw_ef_construction: int = Field(default=200, ge=8)
+    hnsw_ef_construction: int = Field(default=100, ge=8)
     hnsw_ef_search: int = Field(default=128, ge=8)
     # Qdrant: a server URL, or a local path / ":memory:" for local mode.
     url: str | None = None
