@@ -10,6 +10,9 @@ from catalog.models import Product, Supplier
 from sesame.search import SearchResult
 
 MAX_QUERY_BODY_CHARS = 20_000
+# Database ids and counts are 64-bit; larger numbers are refused with 422, not sent to SQL.
+MAX_ID = 2**63 - 1
+MAX_QUANTITY = 2**31 - 1
 
 
 class SearchFilters(BaseModel):
@@ -21,9 +24,9 @@ class SearchFilters(BaseModel):
     categories: list[str] | None = Field(default=None, max_length=50)
     verified_only: bool = False
     min_rating: float | None = Field(default=None, ge=0, le=5)
-    max_moq: int | None = Field(default=None, ge=1)
-    price_min_usd: float | None = Field(default=None, ge=0)
-    price_max_usd: float | None = Field(default=None, ge=0)
+    max_moq: int | None = Field(default=None, ge=1, le=MAX_QUANTITY)
+    price_min_usd: float | None = Field(default=None, ge=0, le=1e12)
+    price_max_usd: float | None = Field(default=None, ge=0, le=1e12)
 
 
 class TextSearchRequest(BaseModel):
@@ -33,7 +36,7 @@ class TextSearchRequest(BaseModel):
     language: str | None = Field(
         default=None, max_length=8, description="ISO 639-1 code of the query; detected if absent"
     )
-    limit: int | None = Field(default=None, ge=1, description="Suppliers per page")
+    limit: int | None = Field(default=None, ge=1, le=MAX_QUANTITY, description="Suppliers per page")
     offset: int = Field(default=0, ge=0, le=10_000)
     filters: SearchFilters = SearchFilters()
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from typing import Annotated
+
+from fastapi import APIRouter, Path
 from fastapi.responses import FileResponse
 
 from api.deps import ExecutorDep, RuntimeDep, run_blocking
-from api.schemas import ProductOut, SupplierOut
+from api.schemas import MAX_ID, ProductOut, SupplierOut
 from catalog import repository as repo
 from catalog.models import ProductImage
 from sesame.errors import NotFound
@@ -43,7 +45,9 @@ async def get_product(product_id: str, runtime: RuntimeDep, executor: ExecutorDe
 
 
 @router.get("/images/{image_id}", response_class=FileResponse)
-async def get_image(image_id: int, runtime: RuntimeDep, executor: ExecutorDep) -> FileResponse:
+async def get_image(
+    image_id: Annotated[int, Path(ge=1, le=MAX_ID)], runtime: RuntimeDep, executor: ExecutorDep
+) -> FileResponse:
     """A product photo, as stored at ingestion."""
 
     def work() -> FileResponse:

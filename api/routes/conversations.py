@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Response, WebSocket, WebSocketDisconnect, status
+from fastapi import APIRouter, Path, Query, Response, WebSocket, WebSocketDisconnect, status
 
 from api.deps import CurrentUser, ExecutorDep, HubDep, RuntimeDep, run_blocking
+from api.schemas import MAX_ID
 from api.schemas_chat import (
     AccountOut,
     ConversationOut,
@@ -23,6 +24,7 @@ from sesame.errors import SesameError
 from sesame.runtime import Runtime
 
 router = APIRouter(prefix="/v1", tags=["conversations"])
+ConversationId = Annotated[int, Path(ge=1, le=MAX_ID)]
 
 
 @router.post("/accounts", status_code=status.HTTP_201_CREATED)
@@ -111,7 +113,7 @@ async def list_conversations(
 
 @router.get("/conversations/{conversation_id}/messages")
 async def list_messages(
-    conversation_id: int,
+    conversation_id: ConversationId,
     user: CurrentUser,
     runtime: RuntimeDep,
     executor: ExecutorDep,
@@ -129,7 +131,7 @@ async def list_messages(
 
 @router.post("/conversations/{conversation_id}/messages", status_code=status.HTTP_201_CREATED)
 async def post_message(
-    conversation_id: int,
+    conversation_id: ConversationId,
     body: MessageIn,
     user: CurrentUser,
     runtime: RuntimeDep,

@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, File, Form, UploadFile
 
 from api.deps import ExecutorDep, RuntimeDep, run_blocking
-from api.schemas import QueryOut, SearchResponse, TextSearchRequest
+from api.schemas import MAX_QUANTITY, QueryOut, SearchResponse, TextSearchRequest
 from index.base import Filters
 from sesame.errors import InvalidInput, PayloadTooLarge
 from sesame.filters import build_filters, split_csv
@@ -56,16 +56,16 @@ async def search_image(
     runtime: RuntimeDep,
     executor: ExecutorDep,
     image: Annotated[UploadFile, File(description="A JPEG, PNG, WebP or HEIC photo")],
-    limit: Annotated[int | None, Form(ge=1)] = None,
+    limit: Annotated[int | None, Form(ge=1, le=MAX_QUANTITY)] = None,
     offset: Annotated[int, Form(ge=0, le=10_000)] = 0,
     crop: Annotated[str | None, Form(description="x,y,w,h in pixels of the photo")] = None,
     countries: Annotated[str | None, Form(description="Comma-separated, e.g. CN,VN")] = None,
     categories: Annotated[str | None, Form(description="Comma-separated")] = None,
     verified_only: Annotated[bool, Form()] = False,
     min_rating: Annotated[float | None, Form(ge=0, le=5)] = None,
-    max_moq: Annotated[int | None, Form(ge=1)] = None,
-    price_min_usd: Annotated[float | None, Form(ge=0)] = None,
-    price_max_usd: Annotated[float | None, Form(ge=0)] = None,
+    max_moq: Annotated[int | None, Form(ge=1, le=MAX_QUANTITY)] = None,
+    price_min_usd: Annotated[float | None, Form(ge=0, le=1e12)] = None,
+    price_max_usd: Annotated[float | None, Form(ge=0, le=1e12)] = None,
 ) -> SearchResponse:
     """Find suppliers who make the product in a photo, grouped by supplier."""
     page_limit = _limit(runtime, limit)
