@@ -30,8 +30,9 @@ class EmbeddingSettings(BaseModel):
     # An open_clip pretrained tag, or a path to a local checkpoint (state_dict) file.
     pretrained: str = "laion2b_s34b_b79k"
     batch_size: int = Field(default=32, ge=1, le=1024)
-    # Torch intra-op threads; inference runs on the shared executor, one batch at a time.
-    torch_threads: int = Field(default=2, ge=1, le=256)
+    # Torch intra-op threads per batch. 1 by default: with more, OpenMP spin-waits made
+    # encoding 10x slower whenever the cores were shared (docs/benchmarks.md).
+    torch_threads: int = Field(default=1, ge=1, le=256)
     # Where open_clip caches downloaded weights (None: the Hugging Face default).
     cache_dir: Path | None = None
     # Download missing weights at start-up (off: serving reads the local cache only).
