@@ -1,15 +1,23 @@
-"""``sesame-tiny``: a small open_clip model trained in about a minute on synthetic photos.
+"""``sesame-tiny``: a small open_clip model trained in under two minutes on synthetic photos.
 
 Tests and offline demos use it instead of downloaded weights. Training is
-contrastive (CLIP loss with every caption that fits an image counted as a
-positive) plus an image-image instance term (two augmented views of one photo
-match), on photos drawn on the fly by :mod:`sesame.demo.render`. The result is a
-plain ``state_dict`` that ``open_clip.create_model_and_transforms("sesame-tiny",
-pretrained=path)`` loads.
+contrastive, on photos drawn on the fly by :mod:`sesame.demo.render`:
+
+- CLIP loss against the batch's captions, every caption that fits a photo
+  counting as a positive ("red mug" fits a red striped mug);
+- the same, image to text, against a bank of short canonical captions of all
+  looks (a full softmax converges much faster than in-batch negatives alone);
+- an instance term: two augmented views of one photo (crops, mirror, colour
+  jitter, JPEG) match, so a buyer's cropped photo finds the catalog photo.
+
+The result is a plain ``state_dict`` that
+``open_clip.create_model_and_transforms("sesame-tiny", pretrained=path)`` loads
+after :func:`register_model_configs`.
 """
 
 from __future__ import annotations
 
+import hashlib
 import io
 import itertools
 import logging
@@ -29,6 +37,7 @@ from PIL import Image
 from torch.nn import functional as nnf
 from torchvision.transforms.v2 import functional as tvf
 
+from sesame.demo import catalog, render
 from sesame.demo.catalog import MATERIALS
 from sesame.demo.render import COLOURS, OBJECTS, PATTERNS, ProductLook, render_product
 
@@ -45,6 +54,20 @@ def register_model_configs() -> None:
     """Make ``sesame-tiny`` known to open_clip (idempotent)."""
     if MODEL_NAME not in open_clip.list_models():
         open_clip.add_model_config(MODEL_CONFIG_DIR)
+
+
+def training_fingerprint() -> str:
+    """A short hash of the code and config a checkpoint is trained from, for cache keys."""
+    sources = (
+        Path(__file__),
+        MODEL_CONFIG_DIR / f"{MODEL_NAME}.json",
+        Path(render.__file__),
+        Path(catalog.__file__),  # captions use its material words
+    )
+    digest = hashlib.sha256()
+    for source in sources:
+        digest.update(source.read_bytes())
+    return digest.hexdigest()[:16]
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,12 +129,8 @@ class _Caption:
         return all(ok for ok, used in zip(checks, self.uses, strict=True) if used)
 
 
-def make_caption(look: ProductLook, rng: random.Random) -> str:
-    """One random caption of ``look`` (full or partial), as a buyer might type it."""
-    return _caption(look, rng).text
-
-
 def _caption(look: ProductLook, rng: random.Random) -> _Caption:
+    """One random caption of ``look``, full or partial, as a buyer might type it."""
     weights = [w for _, w, _ in _TEMPLATES]
     uses, _, templates = rng.choices(_TEMPLATES, weights=weights)[0]
     template = rng.choice(templates)

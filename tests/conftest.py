@@ -3,7 +3,6 @@ the demo catalog, and the small open_clip model trained by the repo's own script
 
 from __future__ import annotations
 
-import hashlib
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,7 +16,9 @@ REPO = Path(__file__).resolve().parents[1]
 CACHE = REPO / ".cache" / "test-models"
 POSTGRES_ENV = "SESAME_TEST_DATABASE_URL"
 TINY_MODEL = "sesame-tiny"
-DEMO_PRODUCTS = 120
+TINY_STEPS = 450
+DEMO_PRODUCTS = 300  # the default demo catalog: it has the red mugs
+SMALL_PRODUCTS = 60
 
 
 def postgres_url() -> str:
@@ -48,27 +49,17 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     return url
 
 
-def _tiny_model_key() -> str:
-    digest = hashlib.sha256()
-    for path in (
-        REPO / "embeddings" / "tiny_clip.py",
-        REPO / "embeddings" / "model_configs" / f"{TINY_MODEL}.json",
-        REPO / "sesame" / "demo" / "render.py",
-    ):
-        digest.update(path.read_bytes())
-    return digest.hexdigest()[:16]
-
-
 @pytest.fixture(scope="session")
 def tiny_clip_checkpoint() -> Path:
     """The small CLIP trained on synthetic product photos (cached between runs)."""
-    from embeddings.tiny_clip import train_tiny_clip
+    from embeddings.tiny_clip import train_tiny_clip, training_fingerprint
 
-    target = CACHE / f"{TINY_MODEL}-{_tiny_model_key()}.pt"
+    target = CACHE / f"{TINY_MODEL}-{training_fingerprint()}-{TINY_STEPS}.pt"
     if not target.is_file():
         CACHE.mkdir(parents=True, exist_ok=True)
-        partial = target.with_suffix(".partial.pt")
-        train_tiny_clip(partial)
+        partial = target.with_suffix(f".{os.getpid()}.partial")
+        # A fixed number of steps (not seconds), so a busy machine trains the same model.
+        train_tiny_clip(partial, seconds=900, max_steps=TINY_STEPS, seed=0)
         partial.replace(target)
     return target
 
@@ -82,10 +73,18 @@ def demo_catalog(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
+@pytest.fixture(scope="session")
+def small_catalog(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A smaller demo catalog, for tests that ingest many times."""
+    from sesame.demo.catalog import generate_demo_catalog
+
+    out = tmp_path_factory.mktemp("small-catalog")
+    generate_demo_catalog(out, products=SMALL_PRODUCTS, seed=11)
+    return out
+
+
 @pytest.fixture
-def make_settings(
-    tmp_path: Path, tiny_clip_checkpoint: Path
-) -> Iterator[object]:
+def make_settings(tmp_path: Path, tiny_clip_checkpoint: Path) -> Iterator[object]:
     """Settings for a test: a fresh data dir and the tiny model."""
 
     def build(database_url: str | None = None, **overrides: object) -> Settings:

@@ -20,7 +20,9 @@ def encoder(tiny_clip_checkpoint: Path) -> OpenClipEncoder:
 
 
 def test_vectors_are_l2_normalised_float32(encoder: OpenClipEncoder) -> None:
-    images = [Image.new("RGB", (80, 60), colour) for colour in ("red", "blue", "green", "white", "black")]
+    images = [
+        Image.new("RGB", (80, 60), colour) for colour in ("red", "blue", "green", "white", "black")
+    ]
     image_vectors = encoder.encode_images(images)
     text_vectors = encoder.encode_texts(["red mug", "blue chair"])
     for vectors, rows in ((image_vectors, 5), (text_vectors, 2)):
@@ -45,7 +47,9 @@ def test_model_id_names_the_architecture_and_the_checkpoint_digest(
 
 
 def test_a_missing_checkpoint_file_says_what_to_set(tmp_path: Path) -> None:
-    with pytest.raises(ModelUnavailable, match="No checkpoint file at .*SESAME_EMBEDDINGS__PRETRAINED"):
+    with pytest.raises(
+        ModelUnavailable, match="No checkpoint file at .*SESAME_EMBEDDINGS__PRETRAINED"
+    ):
         resolve_weights(TINY_MODEL, str(tmp_path / "missing.pt"))
 
 

@@ -23,9 +23,9 @@ from sesame.settings import Settings
 
 
 @pytest.fixture
-def catalog_copy(demo_catalog: Path, tmp_path: Path) -> Path:
+def catalog_copy(small_catalog: Path, tmp_path: Path) -> Path:
     target = tmp_path / "catalog"
-    shutil.copytree(demo_catalog, target)
+    shutil.copytree(small_catalog, target)
     return target
 
 
@@ -92,7 +92,9 @@ def test_running_ingest_twice_changes_nothing(
     again = runtime.ingestor().run(catalog_copy)
     assert (again.products_changed, again.suppliers_changed, again.embeddings_added) == (0, 0, 0)
     with runtime.session_factory() as session:
-        assert sorted(session.execute(select(Embedding.id, Embedding.source_key)).tuples()) == before
+        assert (
+            sorted(session.execute(select(Embedding.id, Embedding.source_key)).tuples()) == before
+        )
     assert_indexed_exactly_once(runtime, catalog_copy)
 
 
@@ -140,23 +142,45 @@ def test_bad_records_are_reported_by_file_and_line_and_good_ones_kept(
     good = len(rows)
     text = products.read_text()
     text += "{broken json\n"
-    text += json.dumps({**rows[0], "id": "prd-bad-price", "price": {"min": 5, "max": 1, "currency": "USD"}}) + "\n"
+    text += (
+        json.dumps(
+            {**rows[0], "id": "prd-bad-price", "price": {"min": 5, "max": 1, "currency": "USD"}}
+        )
+        + "\n"
+    )
     text += json.dumps({**rows[0], "id": "prd-no-supplier", "supplier_id": "sup-xx-999"}) + "\n"
     text += json.dumps({**rows[0], "id": "prd-missing-image", "images": ["images/nope.jpg"]}) + "\n"
     (catalog_copy / "images" / "junk.jpg").write_bytes(b"this is not a jpeg")
-    text += json.dumps({**rows[0], "id": "prd-junk-image", "images": ["images/junk.jpg", rows[0]["images"][0]]}) + "\n"
+    text += (
+        json.dumps(
+            {**rows[0], "id": "prd-junk-image", "images": ["images/junk.jpg", rows[0]["images"][0]]}
+        )
+        + "\n"
+    )
     products.write_text(text)
     runtime = runtime_for(database_url)
     report = runtime.ingestor().run(catalog_copy)
     messages = [str(error) for error in report.errors]
     assert messages[0].startswith(f"products.jsonl:{good + 1}: not valid JSON")
-    assert messages[1].startswith(f"products.jsonl:{good + 2}: price: price.max (1.0) is below price.min")
-    assert messages[2] == f"products.jsonl:{good + 3}: supplier_id 'sup-xx-999' is not in suppliers.jsonl or the database"
-    assert messages[3] == f"products.jsonl:{good + 4}: product 'prd-missing-image' image 'images/nope.jpg': file not found"
-    assert messages[4].startswith(f"products.jsonl:{good + 5}: product 'prd-junk-image' image 'images/junk.jpg': ")
+    assert messages[1].startswith(
+        f"products.jsonl:{good + 2}: price: price.max (1.0) is below price.min"
+    )
+    assert (
+        messages[2]
+        == f"products.jsonl:{good + 3}: supplier_id 'sup-xx-999' is not in suppliers.jsonl or the database"
+    )
+    assert (
+        messages[3]
+        == f"products.jsonl:{good + 4}: product 'prd-missing-image' image 'images/nope.jpg': file not found"
+    )
+    assert messages[4].startswith(
+        f"products.jsonl:{good + 5}: product 'prd-junk-image' image 'images/junk.jpg': "
+    )
     assert len(messages) == 5
     with runtime.session_factory() as session:
-        assert repo.count_products(session) == good + 2  # the missing/junk-image products keep their text and good photo
+        assert (
+            repo.count_products(session) == good + 2
+        )  # the missing/junk-image products keep their text and good photo
         junk = repo.product_by_external_id(session, "prd-junk-image")
         assert junk is not None and len(junk.images) == 1
 
@@ -208,7 +232,7 @@ def _products_in(db: Path) -> int:
     try:
         with engine.connect() as connection:
             return connection.execute(select(func.count()).select_from(Product)).scalar() or 0
-    except Exception:  # noqa: BLE001 - the schema may not exist yet
+    except Exception:
         return 0
     finally:
         engine.dispose()

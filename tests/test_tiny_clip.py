@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import io
 import random
+import subprocess
+import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,12 +22,13 @@ import pytest
 import torch
 from PIL import Image
 
-from embeddings.tiny_clip import MODEL_NAME, register_model_configs
+from embeddings.tiny_clip import MODEL_NAME, encode_text_trimmed, register_model_configs
 from sesame.demo.catalog import DemoProductSpec, demo_product_specs, generate_demo_catalog
 from sesame.demo.render import COLOURS, OBJECTS, PATTERNS, ProductLook, render_product
 
 pytestmark = pytest.mark.slow
 
+REPO = Path(__file__).resolve().parents[1]
 CATALOG_PRODUCTS = 300  # the default demo catalog
 
 
@@ -56,7 +59,6 @@ class Gallery:
     images: list[Image.Image]
     owners: list[DemoProductSpec]
     specs: list[DemoProductSpec]
-    root: Path
 
 
 def _load(pretrained: str | None) -> Loaded:
@@ -87,7 +89,7 @@ def gallery(tmp_path_factory: pytest.TempPathFactory) -> Gallery:
         for n in range(1, len(spec.variations) + 1):
             images.append(Image.open(root / "images" / f"{spec.id}-{n}.jpg").convert("RGB"))
             owners.append(spec)
-    return Gallery(images, owners, specs, root)
+    return Gallery(images, owners, specs)
 
 
 def _crop_and_recompress(image: Image.Image, keep: float = 0.7, quality: int = 60) -> Image.Image:
@@ -173,3 +175,22 @@ def test_an_untrained_model_fails_the_same_checks(untrained: Loaded, gallery: Ga
     assert crop_to_product_accuracy(untrained, gallery) < 0.9
     ranked = ranked_looks(untrained, "red mug")
     assert {(look.colour, look.object) for look in ranked[:3]} != {("red", "mug")}
+
+
+def test_trimmed_text_encoding_equals_open_clips_own(untrained: Loaded) -> None:
+    texts = ["red mug", "a photo of a blue striped ceramic coffee mug", "mug " * 40]
+    tokens = untrained.tokenizer(texts)
+    with torch.no_grad():
+        full = untrained.model.encode_text(tokens, normalize=True)
+        trimmed = encode_text_trimmed(untrained.model, tokens)
+    assert torch.allclose(full, trimmed, atol=1e-6)
+
+
+def test_the_training_script_writes_a_checkpoint_open_clip_loads(tmp_path: Path) -> None:
+    out = tmp_path / "tiny.pt"
+    script = REPO / "scripts" / "train_tiny_clip.py"
+    subprocess.run(
+        [sys.executable, str(script), str(out), "--seconds", "60", "--max-steps", "2"],
+        check=True, capture_output=True, timeout=120,
+    )  # fmt: skip
+    assert _load(str(out)).texts(["red mug"]).shape == (1, 128)

@@ -3,7 +3,7 @@
 A photo is fully determined by a :class:`ProductLook` (object, colour, pattern)
 and an integer ``variation`` that moves, scales and tilts the object and changes
 the background tint, the lighting and the sensor noise. Objects are simple flat
-shapes, recognisable at 64x64 pixels, so that a tiny CLIP model can learn them.
+shapes, still recognisable at 48x48 pixels, so that a tiny CLIP model can learn them.
 """
 
 from __future__ import annotations
@@ -212,7 +212,7 @@ def _pattern_fill(look: ProductLook, size: int, side: float, rng: random.Random)
 
 
 def _background(size: int, rng: random.Random) -> Image.Image:
-    """A light studio backdrop: tinted, with a vertical gradient and a soft floor shadow."""
+    """A light studio backdrop: tinted, darker towards the floor."""
     top = _shift((rng.randint(200, 240),) * 3, rng, 18)
     bottom = _mix(top, (150, 150, 150), rng.uniform(0.1, 0.35))
     gradient = Image.linear_gradient("L").resize((size, size))

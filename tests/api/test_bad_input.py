@@ -15,7 +15,12 @@ from PIL import Image
 from api.app import create_app
 from tests.api.conftest import api_settings
 
-HOSTILE = Path(os.environ.get("SESAME_HOSTILE_IMAGES", Path(__file__).resolve().parents[3] / "shared" / "testdata" / "pillow-images"))
+HOSTILE = Path(
+    os.environ.get(
+        "SESAME_HOSTILE_IMAGES",
+        Path(__file__).resolve().parents[3] / "shared" / "testdata" / "pillow-images",
+    )
+)
 
 
 def jpeg(size: tuple[int, int] = (64, 48), colour: str = "red") -> bytes:
@@ -26,14 +31,25 @@ def jpeg(size: tuple[int, int] = (64, 48), colour: str = "red") -> bytes:
 
 def png_claiming(width: int, height: int) -> bytes:
     """A PNG whose header claims a huge size: a decompression bomb."""
+
     def chunk(kind: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+        return (
+            struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+        )
+
     header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(b"\0" * 64)) + chunk(b"IEND", b"")
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(b"\0" * 64))
+        + chunk(b"IEND", b"")
+    )
 
 
 def post_image(client: TestClient, data: bytes, name: str = "photo.jpg", **form: str):
-    return client.post("/v1/search/image", files={"image": (name, data, "application/octet-stream")}, data=form)
+    return client.post(
+        "/v1/search/image", files={"image": (name, data, "application/octet-stream")}, data=form
+    )
 
 
 def test_not_an_image_is_415(client: TestClient) -> None:
@@ -70,7 +86,12 @@ def test_an_empty_upload_is_422(client: TestClient) -> None:
 
 @pytest.mark.parametrize(
     ("crop", "expected"),
-    [("500,500,10,10", "outside"), ("1,2,3", "four whole numbers"), ("0,0,0,5", "crop"), ("a,b,c,d", "four whole numbers")],
+    [
+        ("500,500,10,10", "outside"),
+        ("1,2,3", "four whole numbers"),
+        ("0,0,0,5", "crop"),
+        ("a,b,c,d", "four whole numbers"),
+    ],
 )
 def test_a_bad_crop_box_is_422(client: TestClient, crop: str, expected: str) -> None:
     response = post_image(client, jpeg((64, 48)), crop=crop)
@@ -104,7 +125,9 @@ def test_an_enormous_body_is_refused(client: TestClient) -> None:
         ({"price_min_usd": 10, "price_max_usd": 5}, "price_min_usd (10.0) is above price_max_usd"),
     ],
 )
-def test_unknown_filter_values_are_422_with_the_known_ones(client: TestClient, filters: dict, expected: str) -> None:
+def test_unknown_filter_values_are_422_with_the_known_ones(
+    client: TestClient, filters: dict, expected: str
+) -> None:
     response = client.post("/v1/search/text", json={"query": "mug", "filters": filters})
     assert response.status_code == 422
     assert expected in response.json()["detail"]
@@ -141,7 +164,10 @@ def hostile_files() -> list[Path]:
     return sorted(p for p in HOSTILE.rglob("*") if p.is_file())
 
 
-@pytest.mark.skipif(not HOSTILE.is_dir(), reason=f"hostile images not found at {HOSTILE} (set SESAME_HOSTILE_IMAGES)")
+@pytest.mark.skipif(
+    not HOSTILE.is_dir(),
+    reason=f"hostile images not found at {HOSTILE} (set SESAME_HOSTILE_IMAGES)",
+)
 def test_hostile_images_get_4xx_or_200_never_5xx(client: TestClient) -> None:
     statuses: dict[int, int] = {}
     for path in hostile_files():

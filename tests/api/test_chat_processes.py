@@ -41,7 +41,9 @@ class Server:
         self.log = Path(env["SESAME_DATA_DIR"]) / f"server-{self.port}.log"
         self.process = subprocess.Popen(
             [sys.executable, "-m", "sesame", "serve", "--no-demo", "--port", str(self.port)],
-            env=env, stdout=self.log.open("wb"), stderr=subprocess.STDOUT,
+            env=env,
+            stdout=self.log.open("wb"),
+            stderr=subprocess.STDOUT,
         )
         deadline = time.monotonic() + 120
         while time.monotonic() < deadline:
@@ -60,7 +62,9 @@ class Server:
 
 
 @pytest.fixture
-def setup(tmp_path: Path, tiny_packages: dict[str, Path]) -> Iterator[tuple[dict[str, str], str, str, int]]:
+def setup(
+    tmp_path: Path, tiny_packages: dict[str, Path]
+) -> Iterator[tuple[dict[str, str], str, str, int]]:
     """A data dir with one supplier, a Spanish buyer, Chinese staff and an open conversation."""
     data = tmp_path / "data"
     env = {
@@ -75,22 +79,40 @@ def setup(tmp_path: Path, tiny_packages: dict[str, Path]) -> Iterator[tuple[dict
         install_package(tiny_packages[pair], settings.argos_packages_dir)
     runtime = Runtime.open(settings, load_model=False, load_translation=False)
     with runtime.session_factory() as session:
-        repo.upsert_supplier(session, SupplierRecord(id="sup-cn-1", name="Foshan", country="CN", languages=["zh"]))
+        repo.upsert_supplier(
+            session, SupplierRecord(id="sup-cn-1", name="Foshan", country="CN", languages=["zh"])
+        )
         languages = set(settings.translation.languages)
-        buyer, buyer_token = create_account(session, kind="buyer", name="Ana", language="es", supported_languages=languages)
-        _, staff_token = create_account(session, kind="supplier", name="Li", language="zh", supplier_external_id="sup-cn-1", supported_languages=languages)
+        buyer, buyer_token = create_account(
+            session, kind="buyer", name="Ana", language="es", supported_languages=languages
+        )
+        _, staff_token = create_account(
+            session,
+            kind="supplier",
+            name="Li",
+            language="zh",
+            supplier_external_id="sup-cn-1",
+            supported_languages=languages,
+        )
         session.commit()
     runtime.close()
     yield env, buyer_token, staff_token, buyer.id
 
 
 def open_conversation(server: Server, token: str) -> int:
-    response = httpx.post(f"{server.url}/v1/conversations", json={"supplier_id": "sup-cn-1"}, headers={"Authorization": f"Bearer {token}"}, timeout=30)
+    response = httpx.post(
+        f"{server.url}/v1/conversations",
+        json={"supplier_id": "sup-cn-1"},
+        headers={"Authorization": f"Bearer {token}"},
+        timeout=30,
+    )
     assert response.status_code in (200, 201), response.text
     return int(response.json()["id"])
 
 
-def test_a_message_posted_to_one_process_reaches_a_socket_on_another_via_redis(setup: tuple[dict[str, str], str, str, int]) -> None:
+def test_a_message_posted_to_one_process_reaches_a_socket_on_another_via_redis(
+    setup: tuple[dict[str, str], str, str, int],
+) -> None:
     from websockets.sync.client import connect
 
     redis_url = os.environ.get(REDIS_ENV)
@@ -101,11 +123,17 @@ def test_a_message_posted_to_one_process_reaches_a_socket_on_another_via_redis(s
     first, second = Server(env), Server(env)
     try:
         conversation = open_conversation(second, buyer)
-        with connect(f"ws://127.0.0.1:{first.port}/v1/ws?token={staff}", open_timeout=30) as socket_on_first:
-            time.sleep(0.3)  # the subscription is live once the socket is accepted; margin for Redis
+        with connect(
+            f"ws://127.0.0.1:{first.port}/v1/ws?token={staff}", open_timeout=30
+        ) as socket_on_first:
+            time.sleep(
+                0.3
+            )  # the subscription is live once the socket is accepted; margin for Redis
             response = httpx.post(
                 f"{second.url}/v1/conversations/{conversation}/messages",
-                json={"text": SPANISH}, headers={"Authorization": f"Bearer {buyer}"}, timeout=30,
+                json={"text": SPANISH},
+                headers={"Authorization": f"Bearer {buyer}"},
+                timeout=30,
             )
             assert response.status_code == 201, response.text
             event = json.loads(socket_on_first.recv(timeout=30))
@@ -116,13 +144,17 @@ def test_a_message_posted_to_one_process_reaches_a_socket_on_another_via_redis(s
         second.stop()
 
 
-def test_a_message_survives_kill_9_right_after_the_post_returned(setup: tuple[dict[str, str], str, str, int]) -> None:
+def test_a_message_survives_kill_9_right_after_the_post_returned(
+    setup: tuple[dict[str, str], str, str, int],
+) -> None:
     env, buyer, staff, _ = setup
     server = Server(env)
     conversation = open_conversation(server, buyer)
     response = httpx.post(
         f"{server.url}/v1/conversations/{conversation}/messages",
-        json={"text": SPANISH}, headers={"Authorization": f"Bearer {buyer}"}, timeout=30,
+        json={"text": SPANISH},
+        headers={"Authorization": f"Bearer {buyer}"},
+        timeout=30,
     )
     assert response.status_code == 201
     server.stop(signal.SIGKILL)
@@ -130,7 +162,8 @@ def test_a_message_survives_kill_9_right_after_the_post_returned(setup: tuple[di
     try:
         messages = httpx.get(
             f"{restarted.url}/v1/conversations/{conversation}/messages",
-            headers={"Authorization": f"Bearer {staff}"}, timeout=30,
+            headers={"Authorization": f"Bearer {staff}"},
+            timeout=30,
         ).json()["messages"]
         assert [(m["original_text"], m["text"]) for m in messages] == [(SPANISH, CHINESE)]
     finally:

@@ -40,7 +40,11 @@ class World:
 
 
 def run_cli(settings: Settings, *args: str) -> str:
-    env = {"SESAME_DATA_DIR": str(settings.data_dir), "SESAME_EMBEDDINGS__PRETRAINED": settings.embeddings.pretrained, "SESAME_EMBEDDINGS__MODEL": settings.embeddings.model}
+    env = {
+        "SESAME_DATA_DIR": str(settings.data_dir),
+        "SESAME_EMBEDDINGS__PRETRAINED": settings.embeddings.pretrained,
+        "SESAME_EMBEDDINGS__MODEL": settings.embeddings.model,
+    }
     result = CliRunner().invoke(cli, list(args), env=env)
     assert result.exit_code == 0, result.output
     return result.output
@@ -51,7 +55,17 @@ def bearer(token: str) -> dict[str, str]:
 
 
 def staff_token(settings: Settings, supplier: str, language: str) -> str:
-    output = run_cli(settings, "accounts", "create", "--name", f"Staff {language}", "--language", language, "--supplier", supplier)
+    output = run_cli(
+        settings,
+        "accounts",
+        "create",
+        "--name",
+        f"Staff {language}",
+        "--language",
+        language,
+        "--supplier",
+        supplier,
+    )
     return output.rsplit("token (shown once): ", 1)[1].strip()
 
 
@@ -60,15 +74,24 @@ def install(settings: Settings, packages: dict[str, Path], *pairs: str) -> None:
 
 
 @pytest.fixture
-def world(ingested_data_dir: Path, tiny_clip_checkpoint: Path, tiny_packages: dict[str, Path], tmp_path: Path) -> Iterator[World]:
+def world(
+    ingested_data_dir: Path,
+    tiny_clip_checkpoint: Path,
+    tiny_packages: dict[str, Path],
+    tmp_path: Path,
+) -> Iterator[World]:
     data = tmp_path / "data"
     shutil.copytree(ingested_data_dir, data)
     settings = api_settings(data, tiny_clip_checkpoint)
     install(settings, tiny_packages, "es-en", "en-es", "zh-en", "en-zh")
     with TestClient(create_app(settings)) as client:
-        supplier = client.post("/v1/search/text", json={"query": "mug"}).json()["results"][0]["supplier"]["id"]
+        supplier = client.post("/v1/search/text", json={"query": "mug"}).json()["results"][0][
+            "supplier"
+        ]["id"]
         other = client.post("/v1/search/text", json={"query": "chair"}).json()["results"]
-        other_supplier = next(group["supplier"]["id"] for group in other if group["supplier"]["id"] != supplier)
+        other_supplier = next(
+            group["supplier"]["id"] for group in other if group["supplier"]["id"] != supplier
+        )
         buyer = client.post("/v1/accounts", json={"name": "Ana", "language": "es"}).json()
         other_buyer = client.post("/v1/accounts", json={"name": "Bob", "language": "en"}).json()
         yield World(
@@ -83,13 +106,17 @@ def world(ingested_data_dir: Path, tiny_clip_checkpoint: Path, tiny_packages: di
 
 
 def open_conversation(world: World) -> int:
-    response = world.client.post("/v1/conversations", json={"supplier_id": world.supplier}, headers=world.buyer)
+    response = world.client.post(
+        "/v1/conversations", json={"supplier_id": world.supplier}, headers=world.buyer
+    )
     assert response.status_code in (200, 201), response.text
     return int(response.json()["id"])
 
 
 def post(world: World, conversation: int, text: str, who: dict[str, str]) -> dict[str, object]:
-    response = world.client.post(f"/v1/conversations/{conversation}/messages", json={"text": text}, headers=who)
+    response = world.client.post(
+        f"/v1/conversations/{conversation}/messages", json={"text": text}, headers=who
+    )
     assert response.status_code == 201, response.text
     return response.json()
 
@@ -109,7 +136,11 @@ def test_spanish_buyer_and_chinese_staff_each_read_their_own_language(world: Wor
     assert (seen["original_text"], seen["original_language"]) == (SPANISH, "es")
     post(world, conversation, CHINESE_REPLY, world.staff)
     reply = read(world, conversation, world.buyer)[0]
-    assert (reply["text"], reply["language"], reply["original_text"]) == (SPANISH_REPLY, "es", CHINESE_REPLY)
+    assert (reply["text"], reply["language"], reply["original_text"]) == (
+        SPANISH_REPLY,
+        "es",
+        CHINESE_REPLY,
+    )
 
 
 def test_the_websocket_delivers_the_message_live_already_translated(world: World) -> None:
@@ -142,7 +173,9 @@ def test_without_a_model_the_message_arrives_untranslated_and_is_translated_late
     assert (seen["text"], seen["translated"]) == (CHINESE, True)
 
 
-def test_reading_translates_messages_once_a_model_is_installed(world: World, tiny_packages: dict[str, Path]) -> None:
+def test_reading_translates_messages_once_a_model_is_installed(
+    world: World, tiny_packages: dict[str, Path]
+) -> None:
     run_cli(world.settings, "models", "remove", "es", "en")
     conversation = open_conversation(world)
     post(world, conversation, SPANISH, world.buyer)
@@ -164,7 +197,9 @@ def test_a_retried_post_with_the_same_client_id_stores_one_message(world: World)
     conversation = open_conversation(world)
     for _ in range(2):
         response = world.client.post(
-            f"/v1/conversations/{conversation}/messages", json={"text": SPANISH, "client_id": "m-1"}, headers=world.buyer
+            f"/v1/conversations/{conversation}/messages",
+            json={"text": SPANISH, "client_id": "m-1"},
+            headers=world.buyer,
         )
         assert response.status_code == 201
     assert len(read(world, conversation, world.buyer)) == 1
@@ -173,9 +208,14 @@ def test_a_retried_post_with_the_same_client_id_stores_one_message(world: World)
 def test_messages_page_by_cursor_newest_first(world: World) -> None:
     conversation = open_conversation(world)
     ids = [post(world, conversation, f"Mensaje número {i}", world.buyer)["id"] for i in range(5)]
-    first = world.client.get(f"/v1/conversations/{conversation}/messages?limit=2", headers=world.buyer).json()
+    first = world.client.get(
+        f"/v1/conversations/{conversation}/messages?limit=2", headers=world.buyer
+    ).json()
     assert [m["id"] for m in first["messages"]] == ids[:-3:-1]
-    second = world.client.get(f"/v1/conversations/{conversation}/messages?limit=2&before={first['next_before']}", headers=world.buyer).json()
+    second = world.client.get(
+        f"/v1/conversations/{conversation}/messages?limit=2&before={first['next_before']}",
+        headers=world.buyer,
+    ).json()
     assert [m["id"] for m in second["messages"]] == [ids[2], ids[1]]
 
 
@@ -192,22 +232,36 @@ def test_messages_survive_a_server_restart(world: World) -> None:
 
 def test_requests_without_a_valid_token_are_401(world: World) -> None:
     conversation = open_conversation(world)
-    for headers in ({}, {"Authorization": "Bearer ses_not-a-token"}, {"Authorization": "Basic abc"}):
-        for method, url in (("get", "/v1/me"), ("get", "/v1/conversations"), ("get", f"/v1/conversations/{conversation}/messages")):
+    for headers in (
+        {},
+        {"Authorization": "Bearer ses_not-a-token"},
+        {"Authorization": "Basic abc"},
+    ):
+        for method, url in (
+            ("get", "/v1/me"),
+            ("get", "/v1/conversations"),
+            ("get", f"/v1/conversations/{conversation}/messages"),
+        ):
             response = world.client.request(method, url, headers=headers)
             assert response.status_code == 401, (headers, url)
             assert "token" in response.json()["detail"]
-        response = world.client.post(f"/v1/conversations/{conversation}/messages", json={"text": "hola"}, headers=headers)
+        response = world.client.post(
+            f"/v1/conversations/{conversation}/messages", json={"text": "hola"}, headers=headers
+        )
         assert response.status_code == 401
 
 
 def test_another_buyer_cannot_read_or_post_and_gets_404(world: World) -> None:
     conversation = open_conversation(world)
     post(world, conversation, SPANISH, world.buyer)
-    response = world.client.get(f"/v1/conversations/{conversation}/messages", headers=world.other_buyer)
+    response = world.client.get(
+        f"/v1/conversations/{conversation}/messages", headers=world.other_buyer
+    )
     assert response.status_code == 404
     assert SPANISH not in response.text
-    response = world.client.post(f"/v1/conversations/{conversation}/messages", json={"text": "hi"}, headers=world.other_buyer)
+    response = world.client.post(
+        f"/v1/conversations/{conversation}/messages", json={"text": "hi"}, headers=world.other_buyer
+    )
     assert response.status_code == 404
     assert world.client.get("/v1/conversations", headers=world.other_buyer).json() == []
 
@@ -215,13 +269,21 @@ def test_another_buyer_cannot_read_or_post_and_gets_404(world: World) -> None:
 def test_another_suppliers_staff_cannot_read_or_post_and_gets_404(world: World) -> None:
     conversation = open_conversation(world)
     post(world, conversation, SPANISH, world.buyer)
-    response = world.client.get(f"/v1/conversations/{conversation}/messages", headers=world.other_staff)
+    response = world.client.get(
+        f"/v1/conversations/{conversation}/messages", headers=world.other_staff
+    )
     assert response.status_code == 404
     assert SPANISH not in response.text
-    response = world.client.post(f"/v1/conversations/{conversation}/messages", json={"text": "你好"}, headers=world.other_staff)
+    response = world.client.post(
+        f"/v1/conversations/{conversation}/messages",
+        json={"text": "你好"},
+        headers=world.other_staff,
+    )
     assert response.status_code == 404
     assert world.client.get("/v1/conversations", headers=world.other_staff).json() == []
-    assert [c["id"] for c in world.client.get("/v1/conversations", headers=world.staff).json()] == [conversation]
+    assert [c["id"] for c in world.client.get("/v1/conversations", headers=world.staff).json()] == [
+        conversation
+    ]
 
 
 def test_a_missing_conversation_looks_the_same_as_someone_elses(world: World) -> None:
@@ -231,7 +293,9 @@ def test_a_missing_conversation_looks_the_same_as_someone_elses(world: World) ->
 
 
 def test_supplier_staff_cannot_open_conversations_403(world: World) -> None:
-    response = world.client.post("/v1/conversations", json={"supplier_id": world.supplier}, headers=world.staff)
+    response = world.client.post(
+        "/v1/conversations", json={"supplier_id": world.supplier}, headers=world.staff
+    )
     assert response.status_code == 403
     assert "Only buyers" in response.json()["detail"]
 
@@ -239,7 +303,10 @@ def test_supplier_staff_cannot_open_conversations_403(world: World) -> None:
 def test_the_websocket_refuses_a_bad_token(world: World) -> None:
     from starlette.websockets import WebSocketDisconnect
 
-    with pytest.raises(WebSocketDisconnect) as info, world.client.websocket_connect("/v1/ws?token=nope") as socket:
+    with (
+        pytest.raises(WebSocketDisconnect) as info,
+        world.client.websocket_connect("/v1/ws?token=nope") as socket,
+    ):
         socket.receive_json()
     assert info.value.code == 1008
 
@@ -248,7 +315,10 @@ def test_live_messages_reach_only_the_two_parties(world: World) -> None:
     conversation = open_conversation(world)
     other = world.other_staff["Authorization"].split()[1]
     mine = world.staff["Authorization"].split()[1]
-    with world.client.websocket_connect(f"/v1/ws?token={other}") as intruder, world.client.websocket_connect(f"/v1/ws?token={mine}") as staff:
+    with (
+        world.client.websocket_connect(f"/v1/ws?token={other}") as intruder,
+        world.client.websocket_connect(f"/v1/ws?token={mine}") as staff,
+    ):
         post(world, conversation, SPANISH, world.buyer)
         assert staff.receive_json()["message"]["original_text"] == SPANISH
         intruder.send_text("ping")  # the socket is alive, and nothing was queued for it
@@ -267,9 +337,13 @@ def test_live_messages_reach_only_the_two_parties(world: World) -> None:
         ({"text": "hola", "extra": 1}, 422, "extra"),
     ],
 )
-def test_bad_messages_are_refused(world: World, body: dict[str, object], status: int, expected: str) -> None:
+def test_bad_messages_are_refused(
+    world: World, body: dict[str, object], status: int, expected: str
+) -> None:
     conversation = open_conversation(world)
-    response = world.client.post(f"/v1/conversations/{conversation}/messages", json=body, headers=world.buyer)
+    response = world.client.post(
+        f"/v1/conversations/{conversation}/messages", json=body, headers=world.buyer
+    )
     assert response.status_code == status
     assert expected in json.dumps(response.json())
 
@@ -278,7 +352,9 @@ def test_unknown_language_and_supplier_are_refused(world: World) -> None:
     response = world.client.post("/v1/accounts", json={"name": "X", "language": "xx"})
     assert response.status_code == 422
     assert "Unsupported language 'xx'" in response.json()["detail"]
-    response = world.client.post("/v1/conversations", json={"supplier_id": "sup-nope"}, headers=world.buyer)
+    response = world.client.post(
+        "/v1/conversations", json={"supplier_id": "sup-nope"}, headers=world.buyer
+    )
     assert response.status_code == 404
     assert "No supplier with id 'sup-nope'" in response.json()["detail"]
     response = world.client.post("/v1/search/text", json={"query": "mug", "language": "xx"})

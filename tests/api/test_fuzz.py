@@ -33,7 +33,10 @@ def test_no_generated_request_causes_a_server_error(client: TestClient) -> None:
         def call(case: Any) -> None:
             response = case.call()
             assert response.status_code < 500, (
-                case.method, case.formatted_path, response.status_code, response.text[:300]
+                case.method,
+                case.formatted_path,
+                response.status_code,
+                response.text[:300],
             )
 
         call()

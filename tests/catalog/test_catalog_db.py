@@ -22,8 +22,26 @@ SUPPLIERS = [
 PRODUCTS = [
     ("p1", "s-cn", "Red ceramic mug", "A red mug for coffee.", "kitchenware", 12.0, "CNY", 500),
     ("p2", "s-vn", "Blue wooden chair", "Solid wood dining chair.", "furniture", 30.0, "USD", 50),
-    ("p3", "s-vn", "Red striped mugs", "Mugs with stripes, set of six.", "kitchenware", 3.0, "USD", 100),
-    ("p4", "s-cn", "Wrought iron table legs", "Hand-forged table legs.", "furniture", 80.0, "CNY", 20),
+    (
+        "p3",
+        "s-vn",
+        "Red striped mugs",
+        "Mugs with stripes, set of six.",
+        "kitchenware",
+        3.0,
+        "USD",
+        100,
+    ),
+    (
+        "p4",
+        "s-cn",
+        "Wrought iron table legs",
+        "Hand-forged table legs.",
+        "furniture",
+        80.0,
+        "CNY",
+        20,
+    ),
 ]
 
 
@@ -36,7 +54,11 @@ def session(database_url: str) -> Iterator[Session]:
         ids = {rec.id: repo.upsert_supplier(session, rec)[0].id for rec in SUPPLIERS}
         for pid, sid, title, desc, category, price, currency, moq in PRODUCTS:
             record = ProductRecord(
-                id=pid, supplier_id=sid, title=title, description=desc, category=category,
+                id=pid,
+                supplier_id=sid,
+                title=title,
+                description=desc,
+                category=category,
                 price={"min": price, "max": price * 1.5, "currency": currency},
                 moq={"quantity": moq},
             )
@@ -81,7 +103,9 @@ def test_keyword_search_stems_plurals(session: Session) -> None:
 
 def test_keyword_search_applies_every_filter(session: Session) -> None:
     def found(**kwargs: object) -> set[str]:
-        return set(external(session, keyword_search(session, "red mug table", filters=Filters(**kwargs))))  # type: ignore[arg-type]
+        return set(
+            external(session, keyword_search(session, "red mug table", filters=Filters(**kwargs)))
+        )  # type: ignore[arg-type]
 
     assert found(countries=frozenset({"VN"})) == {"p3"}
     assert found(categories=frozenset({"furniture"})) == {"p4"}
@@ -94,7 +118,14 @@ def test_keyword_search_applies_every_filter(session: Session) -> None:
 
 
 def test_keyword_search_ignores_query_syntax_and_injection(session: Session) -> None:
-    for query in ['"; DROP TABLE products; --', "mug OR 1=1", "NEAR(red mug)", "'", "*", "red & !mug"]:
+    for query in [
+        '"; DROP TABLE products; --',
+        "mug OR 1=1",
+        "NEAR(red mug)",
+        "'",
+        "*",
+        "red & !mug",
+    ]:
         keyword_search(session, query)  # must not raise
     assert repo.count_products(session) == 4
     assert query_terms("Red, RED mug!") == ["red", "mug"]
