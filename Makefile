@@ -18,7 +18,7 @@ run: $(STAMP)
 
 # Offline demo: trains the small test model (about two minutes) and serves with it.
 demo: $(STAMP)
-	test -f data/models/sesame-tiny.pt || $(BIN)/python scripts/train_tiny_clip.py data/models/sesame-tiny.pt
+	test -f data/models/sesame-tiny.pt || $(BIN)/python scripts/train_tiny_clip.py data/models/sesame-tiny.pt --seconds 900 --max-steps 450
 	SESAME_DEMO__AUTOLOAD=true SESAME_EMBEDDINGS__MODEL=sesame-tiny \
 	SESAME_EMBEDDINGS__PRETRAINED=data/models/sesame-tiny.pt $(BIN)/sesame serve
 

@@ -4,7 +4,7 @@ the demo catalog, and the small open_clip model trained by the repo's own script
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -84,7 +84,7 @@ def small_catalog(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture
-def make_settings(tmp_path: Path, tiny_clip_checkpoint: Path) -> Iterator[object]:
+def make_settings(tmp_path: Path, tiny_clip_checkpoint: Path) -> Callable[..., Settings]:
     """Settings for a test: a fresh data dir and the tiny model."""
 
     def build(database_url: str | None = None, **overrides: object) -> Settings:
@@ -96,7 +96,7 @@ def make_settings(tmp_path: Path, tiny_clip_checkpoint: Path) -> Iterator[object
         )
         return settings.model_copy(update=overrides)
 
-    yield build
+    return build
 
 
 TINY_ARGOS_PAIRS = ("es-en", "en-es", "zh-en", "en-zh")

@@ -48,7 +48,7 @@ def test_model_id_names_the_architecture_and_the_checkpoint_digest(
 
 def test_a_missing_checkpoint_file_says_what_to_set(tmp_path: Path) -> None:
     with pytest.raises(
-        ModelUnavailable, match="No checkpoint file at .*SESAME_EMBEDDINGS__PRETRAINED"
+        ModelUnavailable, match=r"No checkpoint file at .*SESAME_EMBEDDINGS__PRETRAINED"
     ):
         resolve_weights(TINY_MODEL, str(tmp_path / "missing.pt"))
 
@@ -59,7 +59,7 @@ def test_weights_not_in_the_cache_say_how_to_get_them_without_downloading(tmp_pa
 
 
 def test_an_unknown_tag_lists_the_known_ones() -> None:
-    with pytest.raises(ModelUnavailable, match="known: .*laion2b_s34b_b79k"):
+    with pytest.raises(ModelUnavailable, match=r"known: .*laion2b_s34b_b79k"):
         resolve_weights("ViT-B-32", "no-such-tag")
 
 

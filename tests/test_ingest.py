@@ -111,7 +111,8 @@ def test_a_changed_product_is_re_embedded_and_nothing_else(
     assert report.embeddings_added == 1  # the text; the photos did not change
     with runtime.session_factory() as session:
         product = repo.product_by_external_id(session, str(rows[0]["id"]))
-        assert product is not None and product.title == "Completely different title"
+        assert product is not None
+        assert product.title == "Completely different title"
     assert_indexed_exactly_once(runtime, catalog_copy)
 
 
@@ -182,7 +183,8 @@ def test_bad_records_are_reported_by_file_and_line_and_good_ones_kept(
             repo.count_products(session) == good + 2
         )  # the missing/junk-image products keep their text and good photo
         junk = repo.product_by_external_id(session, "prd-junk-image")
-        assert junk is not None and len(junk.images) == 1
+        assert junk is not None
+        assert len(junk.images) == 1
 
 
 def test_delete_missing_removes_products_and_their_vectors(

@@ -96,7 +96,7 @@ def setup(
         )
         session.commit()
     runtime.close()
-    yield env, buyer_token, staff_token, buyer.id
+    return env, buyer_token, staff_token, buyer.id
 
 
 def open_conversation(server: Server, token: str) -> int:
