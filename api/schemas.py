@@ -82,6 +82,13 @@ class SupplierOut(BaseModel):
         )
 
 
+class TranslatedOut(BaseModel):
+    language: str
+    title: str | None
+    description: str | None = None
+    untranslated_reason: str | None = None
+
+
 class ProductSummary(BaseModel):
     id: str
     title: str
@@ -90,6 +97,9 @@ class ProductSummary(BaseModel):
     price: Price
     moq: Moq
     url: str
+    translated: TranslatedOut | None = Field(
+        default=None, description="Title (and description) in the reader's language"
+    )
 
     @classmethod
     def fields_of(cls, product: Product) -> dict[str, object]:

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path
+from fastapi import APIRouter, Path, Query
 from fastapi.responses import FileResponse
 
 from api.deps import ExecutorDep, RuntimeDep, run_blocking
-from api.schemas import MAX_ID, ProductOut, SupplierOut
+from api.schemas import MAX_ID, ProductOut, SupplierOut, TranslatedOut
 from catalog import repository as repo
 from catalog.models import ProductImage
-from sesame.errors import NotFound
+from sesame.errors import InvalidInput, NotFound
+from sesame.product_text import translate_product_text
+from sesame.runtime import Runtime
 
 router = APIRouter(prefix="/v1", tags=["catalog"])
 
@@ -31,17 +33,52 @@ async def get_supplier(supplier_id: str, runtime: RuntimeDep, executor: Executor
 
 
 @router.get("/products/{product_id}")
-async def get_product(product_id: str, runtime: RuntimeDep, executor: ExecutorDep) -> ProductOut:
-    """One product with its images and supplier."""
+async def get_product(
+    product_id: str,
+    runtime: RuntimeDep,
+    executor: ExecutorDep,
+    language: Annotated[
+        str | None, Query(max_length=8, description="Also return title and description in it")
+    ] = None,
+) -> ProductOut:
+    """One product with its images and supplier, optionally translated for the reader."""
 
     def work() -> ProductOut:
         with runtime.session_factory() as session:
             product = repo.product_by_external_id(session, product_id)
             if product is None:
                 raise NotFound(f"No product with id {product_id!r}.")
-            return ProductOut.of(product)
+            out = ProductOut.of(product)
+        if language is not None:
+            out.translated = _translated(runtime, language, out.title, out.description)
+        return out
 
     return await run_blocking(executor, work)
+
+
+def _translated(
+    runtime: Runtime, language: str, title: str, description: str | None
+) -> TranslatedOut | None:
+    cfg = runtime.settings.translation
+    language = language.strip().lower()
+    if language not in cfg.languages:
+        known = ", ".join(sorted(cfg.languages))
+        raise InvalidInput(f"Unknown language {language!r}; this deployment supports {known}.")
+    if language == cfg.catalog_language:
+        return None
+    text = translate_product_text(
+        runtime.translator(),
+        title=title,
+        description=description,
+        source=cfg.catalog_language,
+        target=language,
+    )
+    return TranslatedOut(
+        language=text.language,
+        title=text.title,
+        description=text.description,
+        untranslated_reason=text.untranslated_reason,
+    )
 
 
 @router.get("/images/{image_id}", response_class=FileResponse)

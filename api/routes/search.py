@@ -7,11 +7,12 @@ from typing import Annotated
 from fastapi import APIRouter, File, Form, UploadFile
 
 from api.deps import ExecutorDep, RuntimeDep, run_blocking
-from api.schemas import MAX_QUANTITY, QueryOut, SearchResponse, TextSearchRequest
+from api.schemas import MAX_QUANTITY, QueryOut, SearchResponse, TextSearchRequest, TranslatedOut
 from index.base import Filters
 from sesame.errors import InvalidInput, PayloadTooLarge
 from sesame.filters import build_filters, split_csv
 from sesame.images import CropBox, decode_image
+from sesame.product_text import translate_product_text
 from sesame.runtime import Runtime
 
 router = APIRouter(prefix="/v1/search", tags=["search"])
@@ -46,9 +47,26 @@ async def search_text(
         if not semantic and runtime.encoder_error is not None:
             result.notes.append(f"Keyword search only: {runtime.encoder_error.message}")
         searched = QueryOut(original=info.original, language=info.language, searched=info.searched)
-        return SearchResponse.of(result, searched)
+        response = SearchResponse.of(result, searched)
+        if info.language != runtime.settings.translation.catalog_language:
+            _translate_titles(runtime, response, info.language)
+        return response
 
     return await run_blocking(executor, work)
+
+
+def _translate_titles(runtime: Runtime, response: SearchResponse, language: str) -> None:
+    """Show product titles in the language the buyer searched in (cached)."""
+    translator = runtime.translator()
+    source = runtime.settings.translation.catalog_language
+    for group in response.results:
+        for product in group.products:
+            text = translate_product_text(
+                translator, title=product.title, description=None, source=source, target=language
+            )
+            product.translated = TranslatedOut(
+                language=language, title=text.title, untranslated_reason=text.untranslated_reason
+            )
 
 
 @router.post("/image")
