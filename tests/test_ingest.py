@@ -122,17 +122,23 @@ def test_a_supplier_change_reaches_the_index_filters(
     runtime = runtime_for()
     runtime.ingestor().run(catalog_copy)
     suppliers = lines(catalog_copy / "suppliers.jsonl")
-    target = next(s for s in suppliers if not s["verified"])
-    target["verified"] = True
-    write_lines(catalog_copy / "suppliers.jsonl", suppliers)
-    runtime.ingestor().run(catalog_copy)
+    with_products = {row["supplier_id"] for row in lines(catalog_copy / "products.jsonl")}
+    target = next(s for s in suppliers if not s["verified"] and s["id"] in with_products)
     with runtime.session_factory() as session:
         supplier = repo.supplier_by_external_id(session, str(target["id"]))
         assert supplier is not None
         supplier_row = supplier.id
     vector = runtime.encoder().encode_texts(["product"])[0]
-    hits = runtime.index().search(vector, 10_000, Filters(verified_only=True))
-    assert supplier_row in {hit.payload.supplier_id for hit in hits}
+
+    def verified_suppliers() -> set[int]:
+        hits = runtime.index().search(vector, 10_000, Filters(verified_only=True))
+        return {hit.payload.supplier_id for hit in hits}
+
+    assert supplier_row not in verified_suppliers()
+    target["verified"] = True
+    write_lines(catalog_copy / "suppliers.jsonl", suppliers)
+    runtime.ingestor().run(catalog_copy)
+    assert supplier_row in verified_suppliers()
 
 
 def test_bad_records_are_reported_by_file_and_line_and_good_ones_kept(
