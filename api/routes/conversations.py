@@ -18,7 +18,7 @@ from api.schemas_chat import (
     NewAccountOut,
     NewConversation,
 )
-from catalog.models import Conversation, Supplier
+from catalog.models import Conversation, Product, Supplier
 from sesame.accounts import Principal, authenticate, create_account
 from sesame.errors import SesameError
 from sesame.runtime import Runtime
@@ -63,8 +63,6 @@ def _conversation_out(runtime: Runtime, conversation_id: int) -> ConversationOut
         assert supplier is not None
         product = None
         if row.product_id is not None:
-            from catalog.models import Product
-
             found = session.get(Product, row.product_id)
             product = found.external_id if found else None
         return ConversationOut(
