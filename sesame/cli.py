@@ -90,11 +90,7 @@ def ingest(
     if not directory.is_dir():
         raise _fail(f"{directory} is not a folder.")
     runtime = Runtime.open(Settings())
-    total = (
-        sum(1 for line in (directory / PRODUCTS_FILE).open("rb") if line.strip())
-        if (directory / PRODUCTS_FILE).is_file()
-        else 0
-    )
+    total = _count_records(directory / PRODUCTS_FILE)
     stop = _StopOnSigint()
     try:
         with tqdm(total=total, unit="product", desc="ingest") as bar, stop:
@@ -119,6 +115,14 @@ def ingest(
     _print_report(report, runtime)
     if report.errors:
         raise typer.Exit(1)
+
+
+def _count_records(path: Path) -> int:
+    """Non-blank lines of a JSONL file (the progress bar's total); 0 if it is missing."""
+    if not path.is_file():
+        return 0
+    with path.open("rb") as handle:
+        return sum(1 for line in handle if line.strip())
 
 
 class _StopOnSigint:

@@ -4,7 +4,7 @@ into the catalog's language before keyword and vector search."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from sesame.errors import InvalidInput
@@ -12,6 +12,16 @@ from translation.base import TranslationUnavailable, Translator
 from translation.detect import LanguageDetector
 
 logger = logging.getLogger(__name__)
+
+
+def require_language(code: str, supported: Iterable[str]) -> str:
+    """The normalised ISO 639-1 code, or InvalidInput naming the supported ones."""
+    code = code.strip().lower()
+    known = set(supported)
+    if code not in known:
+        listed = ", ".join(sorted(known))
+        raise InvalidInput(f"Unknown language {code!r}; this deployment supports {listed}.")
+    return code
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,12 +51,7 @@ class QueryTranslator:
     def prepare(self, query: str, language: str | None = None) -> QueryInfo:
         """What to search for ``query``; a query that cannot be translated is searched as is."""
         if language is not None:
-            language = language.strip().lower()
-            if language not in self._languages:
-                known = ", ".join(sorted(self._languages))
-                raise InvalidInput(
-                    f"Unknown language {language!r}; this deployment supports {known}."
-                )
+            language = require_language(language, self._languages)
         else:
             language = self._detector.detect(query, fallback=self._catalog)
         if language == self._catalog or not self._enabled:

@@ -11,8 +11,9 @@ from api.deps import ExecutorDep, RuntimeDep, run_blocking
 from api.schemas import MAX_ID, ProductOut, SupplierOut, TranslatedOut
 from catalog import repository as repo
 from catalog.models import ProductImage
-from sesame.errors import InvalidInput, NotFound
+from sesame.errors import NotFound
 from sesame.product_text import translate_product_text
+from sesame.query_language import require_language
 from sesame.runtime import Runtime
 
 router = APIRouter(prefix="/v1", tags=["catalog"])
@@ -60,10 +61,7 @@ def _translated(
     runtime: Runtime, language: str, title: str, description: str | None
 ) -> TranslatedOut | None:
     cfg = runtime.settings.translation
-    language = language.strip().lower()
-    if language not in cfg.languages:
-        known = ", ".join(sorted(cfg.languages))
-        raise InvalidInput(f"Unknown language {language!r}; this deployment supports {known}.")
+    language = require_language(language, cfg.languages)
     if language == cfg.catalog_language:
         return None
     text = translate_product_text(
