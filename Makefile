@@ -2,14 +2,15 @@
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml dev/pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: run demo test lint typecheck check bench clean
+.PHONY: run demo test lint contracts typecheck check bench clean
 
-$(STAMP): pyproject.toml
+# The product in editable mode with its dev extras, and the development-only package beside it.
+$(STAMP): pyproject.toml dev/pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -e '.[dev]' -e ./dev
 	rm -f $(VENV)/.installed-*
 	touch $(STAMP)
 
@@ -22,17 +23,22 @@ demo: $(STAMP)
 	SESAME_DEMO__AUTOLOAD=true SESAME_EMBEDDINGS__MODEL=sesame-tiny \
 	SESAME_EMBEDDINGS__PRETRAINED=data/models/sesame-tiny.pt $(BIN)/sesame serve
 
-test: $(STAMP)
+# The layer contract (import-linter) and the module/function size limits.
+contracts: $(STAMP)
+	$(BIN)/lint-imports
+	$(BIN)/python scripts/check_sizes.py
+
+test: contracts
 	$(BIN)/python -m pytest
 
-lint: $(STAMP)
+lint: contracts
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
 typecheck: $(STAMP)
-	$(BIN)/mypy api catalog embeddings index sesame translation
+	$(BIN)/mypy sesame dev/sesame_dev
 
 check: lint typecheck test
 
 clean:
-	rm -rf $(VENV) .cache .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .cache .pytest_cache .mypy_cache .ruff_cache build *.egg-info dev/*.egg-info

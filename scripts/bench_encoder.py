@@ -21,7 +21,7 @@ import open_clip
 import torch
 from PIL import Image
 
-from embeddings.clip import OpenClipEncoder
+from sesame.embeddings.clip import OpenClipEncoder
 
 
 def random_checkpoint(model: str, folder: Path) -> Path:

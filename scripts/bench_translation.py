@@ -24,13 +24,13 @@ from typing import Any
 import numpy as np
 import sentencepiece as spm
 from ctranslate2.specs import TransformerSpec
+from sesame_dev.tiny_argos.package import sinusoids, train_sentencepiece, write_package, zip_package
+from sesame_dev.tiny_argos.phrasebook import SENTENCES
 
-from translation.argos import ArgosTranslator, DecodingOptions
-from translation.argos_build import sinusoids, train_sentencepiece, write_package, zip_package
-from translation.base import Translator
-from translation.cache import CachingTranslator
-from translation.packages import install_package
-from translation.phrasebook import SENTENCES
+from sesame.translation.argos import ArgosTranslator, DecodingOptions
+from sesame.translation.base import Translator
+from sesame.translation.cache import CachingTranslator
+from sesame.translation.packages import install_package
 
 REPO = Path(__file__).resolve().parents[1]
 LAYERS, D_MODEL, HEADS, FFN, VOCAB = 6, 512, 8, 2048, 32_000

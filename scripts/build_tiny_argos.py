@@ -14,7 +14,7 @@ import logging
 import time
 from pathlib import Path
 
-from translation.tiny import build_tiny_package
+from sesame_dev.tiny_argos.build import build_tiny_package
 
 REPO = Path(__file__).resolve().parents[1]
 

@@ -12,7 +12,7 @@ import logging
 import time
 from pathlib import Path
 
-from embeddings.tiny_clip import train_tiny_clip
+from sesame_dev.tiny_clip.trainer import train_tiny_clip
 
 
 def main(argv: list[str] | None = None) -> int:

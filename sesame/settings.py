@@ -112,6 +112,8 @@ class TranslationSettings(BaseModel):
     # Translate text queries into the catalog language before searching. Turn off with a
     # multilingual text tower (e.g. SESAME_EMBEDDINGS__MODEL=xlm-roberta-base-ViT-B-32).
     translate_queries: bool = True
+    # Seconds between checks of the packages folder for installed or removed packages.
+    reload_interval_s: float = Field(default=2.0, ge=0.0, le=3600.0)
 
     @model_validator(mode="after")
     def _catalog_language_supported(self) -> TranslationSettings:

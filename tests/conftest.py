@@ -4,12 +4,18 @@ the demo catalog, and the small open_clip model trained by the repo's own script
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, text
 
+from sesame.runtime.runtime import Runtime
+from sesame.runtime.startup import Startup
 from sesame.settings import Settings
 
 REPO = Path(__file__).resolve().parents[1]
@@ -19,6 +25,33 @@ TINY_MODEL = "sesame-tiny"
 TINY_STEPS = 450
 DEMO_PRODUCTS = 300  # the default demo catalog: it has the red mugs
 SMALL_PRODUCTS = 60
+
+
+def wait_until_loaded(client: TestClient, timeout: float = 300.0) -> dict[str, object]:
+    """Poll /readyz until no part is still loading (each is ready or has failed)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        body = client.get("/readyz").json()
+        states = [part["state"] for part in body["components"].values()]
+        if "loading" not in states or time.monotonic() > deadline:
+            return body  # type: ignore[no-any-return]
+        time.sleep(0.05)
+
+
+@contextmanager
+def serving(app: FastAPI) -> Iterator[TestClient]:
+    """A TestClient whose lifespan ran and whose parts have finished loading."""
+    with TestClient(app) as client:
+        wait_until_loaded(client)
+        yield client
+
+
+def database_runtime(settings: Settings) -> Runtime:
+    """A runtime with only the database opened (as `sesame accounts create` does)."""
+    runtime = Runtime(settings)
+    Startup(runtime).database()
+    runtime.slots.database.get()
+    return runtime
 
 
 def postgres_url() -> str:
@@ -52,7 +85,7 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 @pytest.fixture(scope="session")
 def tiny_clip_checkpoint() -> Path:
     """The small CLIP trained on synthetic product photos (cached between runs)."""
-    from embeddings.tiny_clip import train_tiny_clip, training_fingerprint
+    from sesame_dev.tiny_clip.trainer import train_tiny_clip, training_fingerprint
 
     target = CACHE / f"{TINY_MODEL}-{training_fingerprint()}-{TINY_STEPS}.pt"
     if not target.is_file():
@@ -105,7 +138,7 @@ TINY_ARGOS_PAIRS = ("es-en", "en-es", "zh-en", "en-zh")
 @pytest.fixture(scope="session")
 def tiny_packages(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     """Tiny real ``.argosmodel`` packages trained on the sourcing phrasebook (cached)."""
-    from translation.tiny import build_tiny_package
+    from sesame_dev.tiny_argos.build import build_tiny_package
 
     out = tmp_path_factory.mktemp("tiny-argos")
     cache = REPO / ".cache" / "tiny-argos"

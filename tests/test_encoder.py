@@ -8,9 +8,9 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from embeddings.clip import OpenClipEncoder
-from embeddings.weights import resolve_weights
-from sesame.errors import ModelUnavailable
+from sesame.core.errors import ModelUnavailable
+from sesame.embeddings.clip import OpenClipEncoder
+from sesame.embeddings.weights import resolve_weights
 from tests.conftest import TINY_MODEL
 
 

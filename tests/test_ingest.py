@@ -15,10 +15,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, func, select
 
-from catalog import repository as repo
-from catalog.models import Embedding, Product, ProductImage
-from index.base import Filters
-from sesame.runtime import Runtime
+from sesame.catalog import repository as repo
+from sesame.catalog.models import Embedding, Product, ProductImage
+from sesame.core.filters import Filters
+from sesame.runtime.runtime import Runtime
+from sesame.runtime.startup import open_runtime
 from sesame.settings import Settings
 
 
@@ -33,12 +34,12 @@ def catalog_copy(small_catalog: Path, tmp_path: Path) -> Path:
 def runtime_for(make_settings: Callable[..., Settings]) -> Iterator[Callable[..., Runtime]]:
     opened: list[Runtime] = []
 
-    def open_runtime(database_url: str | None = None) -> Runtime:
-        runtime = Runtime.open(make_settings(database_url))
+    def opened_runtime(database_url: str | None = None) -> Runtime:
+        runtime = open_runtime(make_settings(database_url))
         opened.append(runtime)
         return runtime
 
-    yield open_runtime
+    yield opened_runtime
     for runtime in opened:
         runtime.close()
 
@@ -57,12 +58,12 @@ def expected_vectors(catalog: Path) -> int:
 
 def assert_indexed_exactly_once(runtime: Runtime, catalog: Path) -> None:
     model_id = runtime.encoder().model_id
-    with runtime.session_factory() as session:
+    with runtime.session() as session:
         stored = repo.embedding_ids(session, model_id)
         counts = repo.embedding_counts(session, model_id)
-        products = dict(session.execute(select(Product.external_id, Product.id)).tuples().all())
+        products = dict(session.execute(select(Product.external_id, Product.id)).all())
         grouped = select(ProductImage.product_id, func.count()).group_by(ProductImage.product_id)
-        images = dict(session.execute(grouped).tuples().all())
+        images = dict(session.execute(grouped).all())
     rows = lines(catalog / "products.jsonl")
     assert set(products) == {row["id"] for row in rows}
     for product_id in products.values():
@@ -87,14 +88,12 @@ def test_running_ingest_twice_changes_nothing(
 ) -> None:
     runtime = runtime_for(database_url)
     runtime.ingestor().run(catalog_copy)
-    with runtime.session_factory() as session:
-        before = sorted(session.execute(select(Embedding.id, Embedding.source_key)).tuples())
+    with runtime.session() as session:
+        before = sorted(session.execute(select(Embedding.id, Embedding.source_key)))
     again = runtime.ingestor().run(catalog_copy)
     assert (again.products_changed, again.suppliers_changed, again.embeddings_added) == (0, 0, 0)
-    with runtime.session_factory() as session:
-        assert (
-            sorted(session.execute(select(Embedding.id, Embedding.source_key)).tuples()) == before
-        )
+    with runtime.session() as session:
+        assert sorted(session.execute(select(Embedding.id, Embedding.source_key))) == before
     assert_indexed_exactly_once(runtime, catalog_copy)
 
 
@@ -109,7 +108,7 @@ def test_a_changed_product_is_re_embedded_and_nothing_else(
     report = runtime.ingestor().run(catalog_copy)
     assert report.products_changed == 1
     assert report.embeddings_added == 1  # the text; the photos did not change
-    with runtime.session_factory() as session:
+    with runtime.session() as session:
         product = repo.product_by_external_id(session, str(rows[0]["id"]))
         assert product is not None
         assert product.title == "Completely different title"
@@ -124,7 +123,7 @@ def test_a_supplier_change_reaches_the_index_filters(
     suppliers = lines(catalog_copy / "suppliers.jsonl")
     with_products = {row["supplier_id"] for row in lines(catalog_copy / "products.jsonl")}
     target = next(s for s in suppliers if not s["verified"] and s["id"] in with_products)
-    with runtime.session_factory() as session:
+    with runtime.session() as session:
         supplier = repo.supplier_by_external_id(session, str(target["id"]))
         assert supplier is not None
         supplier_row = supplier.id
@@ -141,12 +140,10 @@ def test_a_supplier_change_reaches_the_index_filters(
     assert supplier_row in verified_suppliers()
 
 
-def test_bad_records_are_reported_by_file_and_line_and_good_ones_kept(
-    database_url: str, catalog_copy: Path, runtime_for: Callable[..., Runtime]
-) -> None:
-    products = catalog_copy / "products.jsonl"
+def append_bad_records(catalog: Path) -> int:
+    """Append five bad product records to the catalog; return how many good ones precede them."""
+    products = catalog / "products.jsonl"
     rows = lines(products)
-    good = len(rows)
     text = products.read_text()
     text += "{broken json\n"
     text += (
@@ -157,7 +154,7 @@ def test_bad_records_are_reported_by_file_and_line_and_good_ones_kept(
     )
     text += json.dumps({**rows[0], "id": "prd-no-supplier", "supplier_id": "sup-xx-999"}) + "\n"
     text += json.dumps({**rows[0], "id": "prd-missing-image", "images": ["images/nope.jpg"]}) + "\n"
-    (catalog_copy / "images" / "junk.jpg").write_bytes(b"this is not a jpeg")
+    (catalog / "images" / "junk.jpg").write_bytes(b"this is not a jpeg")
     text += (
         json.dumps(
             {**rows[0], "id": "prd-junk-image", "images": ["images/junk.jpg", rows[0]["images"][0]]}
@@ -165,9 +162,11 @@ def test_bad_records_are_reported_by_file_and_line_and_good_ones_kept(
         + "\n"
     )
     products.write_text(text)
-    runtime = runtime_for(database_url)
-    report = runtime.ingestor().run(catalog_copy)
-    messages = [str(error) for error in report.errors]
+    return len(rows)
+
+
+def assert_bad_records_reported(messages: list[str], good: int) -> None:
+    """The five records of append_bad_records, each reported by file and line."""
     assert messages[0].startswith(f"products.jsonl:{good + 1}: not valid JSON")
     assert messages[1].startswith(
         f"products.jsonl:{good + 2}: price: price.max (1.0) is below price.min"
@@ -184,7 +183,17 @@ def test_bad_records_are_reported_by_file_and_line_and_good_ones_kept(
         f"products.jsonl:{good + 5}: product 'prd-junk-image' image 'images/junk.jpg': "
     )
     assert len(messages) == 5
-    with runtime.session_factory() as session:
+
+
+def test_bad_records_are_reported_by_file_and_line_and_good_ones_kept(
+    database_url: str, catalog_copy: Path, runtime_for: Callable[..., Runtime]
+) -> None:
+    good = append_bad_records(catalog_copy)
+    runtime = runtime_for(database_url)
+    report = runtime.ingestor().run(catalog_copy)
+    messages = [str(error) for error in report.errors]
+    assert_bad_records_reported(messages, good)
+    with runtime.session() as session:
         assert (
             repo.count_products(session) == good + 2
         )  # the missing/junk-image products keep their text and good photo
@@ -218,7 +227,7 @@ def test_delete_missing_is_refused_while_the_file_has_bad_lines(
         handle.write('{"id": "typo"\n')
     report = runtime.ingestor().run(catalog_copy, delete_missing=True)
     assert report.products_deleted == 0
-    with runtime.session_factory() as session:
+    with runtime.session() as session:
         assert repo.count_products(session) == len(rows)
 
 
@@ -268,7 +277,7 @@ def test_an_ingest_killed_midway_is_finished_by_the_next_run(
         assert "run the same command to finish" in output
     finished = subprocess.run(command, env=env, capture_output=True, timeout=300)
     assert finished.returncode == 0, finished.stdout.decode() + finished.stderr.decode()
-    runtime = Runtime.open(settings)
+    runtime = open_runtime(settings)
     try:
         assert_indexed_exactly_once(runtime, catalog_copy)
     finally:

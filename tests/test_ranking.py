@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from sesame.ranking import best_per_key, blend, ranked, rrf_fuse, trust_score
+from sesame.search.ranking import best_per_key, blend, ranked, rrf_fuse, trust_score
 
 
 def test_trust_rewards_verification_rating_and_reviews() -> None:

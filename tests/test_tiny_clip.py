@@ -21,8 +21,8 @@ import open_clip
 import pytest
 import torch
 from PIL import Image
+from sesame_dev.tiny_clip.trainer import MODEL_NAME, encode_text_trimmed, register_model_configs
 
-from embeddings.tiny_clip import MODEL_NAME, encode_text_trimmed, register_model_configs
 from sesame.demo.catalog import DemoProductSpec, demo_product_specs, generate_demo_catalog
 from sesame.demo.render import COLOURS, OBJECTS, PATTERNS, ProductLook, render_product
 

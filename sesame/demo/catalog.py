@@ -13,8 +13,9 @@ import json
 import random
 from dataclasses import dataclass
 from pathlib import Path
-from typing import NamedTuple, TypedDict
+from typing import TypedDict
 
+from sesame.core.currency import USD_RATES
 from sesame.demo.render import (
     COLOURS,
     OBJECTS,
@@ -23,6 +24,7 @@ from sesame.demo.render import (
     ProductLook,
     render_product,
 )
+from sesame.demo.suppliers import SupplierRecord, make_suppliers
 
 MAX_PRODUCTS = len(OBJECTS) * len(COLOURS) * len(PATTERNS)
 
@@ -58,7 +60,6 @@ _MOQ: dict[ObjectKind, tuple[int, int, str]] = {
     "bag": (100, 1000, "pieces"), "shoe": (200, 1200, "pairs"), "umbrella": (200, 2000, "pieces"),
     "clock": (100, 1000, "pieces"), "vase": (50, 600, "pieces"), "bowl": (300, 3000, "pieces"),
 }  # fmt: skip
-_FX_PER_USD = {"USD": 1.0, "CNY": 7.2, "INR": 83.0, "VND": 25_000.0, "BRL": 5.0}
 _HOME_CURRENCY = {"CN": "CNY", "IN": "INR", "VN": "VND", "BR": "BRL"}
 _USE = {
     "kitchenware": "Food-safe and suited to hotels, cafés and retail gift lines.",
@@ -70,95 +71,6 @@ _USE = {
     "accessories": "Wind-resistant frame with eight ribs.",
     "home-decor": "Gift-boxed, ready for retail shelves.",
 }
-
-
-class SupplierRecord(TypedDict):
-    id: str
-    name: str
-    country: str
-    city: str
-    languages: list[str]
-    verified: bool
-    rating: float
-    review_count: int
-    years_in_business: int
-    response_rate: float
-
-
-class _Country(NamedTuple):
-    code: str
-    size: int
-    language: str
-    cities: tuple[str, ...]
-    brands: tuple[str, ...]
-    name_format: str  # {brand}, {industry}
-
-
-_COUNTRIES = (
-    _Country("CN", 14, "zh",
-             ("Foshan", "Yiwu", "Ningbo", "Shenzhen", "Guangzhou", "Xiamen", "Dongguan",
-              "Jingdezhen", "Wenzhou", "Quanzhou", "Hangzhou", "Chaozhou"),
-             ("Ironcraft", "Jinhui", "Hongda", "Xinyuan", "Everbright", "Goldsun", "Meilin",
-              "Huaxing", "Tianyi", "Longteng", "Ruifeng", "Kaida", "Yongsheng", "Baixiang"),
-             "{city} {brand} {industry} Co., Ltd."),
-    _Country("IN", 9, "hi",
-             ("Moradabad", "Jaipur", "Tiruppur", "Kanpur", "Agra", "Ludhiana", "Mumbai",
-              "New Delhi", "Khurja"),
-             ("Shree Ganesh", "Lakshmi", "Vardhman", "Surya", "Kaveri", "Anand", "Rajdhani",
-              "Sai Krishna", "Navkar"),
-             "{brand} {industry} Exports Pvt. Ltd."),
-    _Country("VN", 7, "vi",
-             ("Ho Chi Minh City", "Hanoi", "Binh Duong", "Da Nang", "Hai Phong", "Bat Trang"),
-             ("Minh Phat", "Hoang Long", "Thanh Cong", "Viet Tien", "An Phu", "Phuc Hung",
-              "Sao Mai"),
-             "{brand} {industry} Co., Ltd."),
-    _Country("BR", 6, "pt",
-             ("São Paulo", "Franca", "Bento Gonçalves", "Novo Hamburgo", "Blumenau",
-              "Belo Horizonte"),
-             ("Serra Gaúcha", "Bela Vista", "Nova Era", "Rio Claro", "Santa Luzia", "Horizonte"),
-             "{brand} {industry} Ltda."),
-    _Country("TR", 2, "tr", ("Istanbul", "Bursa", "Izmir", "Kütahya"),
-             ("Anadolu", "Ege", "Marmara"), "{brand} {industry} A.Ş."),
-    _Country("MX", 1, "es", ("Guadalajara", "León", "Puebla"),
-             ("Sol de Jalisco", "Talavera Poblana"), "{brand} {industry} S.A. de C.V."),
-    _Country("ID", 1, "id", ("Jepara", "Surabaya", "Bandung", "Jakarta"),
-             ("Sinar Jaya", "Cahaya Abadi"), "PT {brand} {industry}"),
-)  # fmt: skip
-_INDUSTRY = {
-    "kitchenware": "Housewares", "furniture": "Furniture", "lighting": "Lighting",
-    "apparel": "Garments", "bags": "Bags", "footwear": "Footwear",
-    "accessories": "Umbrella", "home-decor": "Home Decor",
-}  # fmt: skip
-
-
-def _supplier(country: _Country, number: int, brand: str, category: str,
-              rng: random.Random) -> SupplierRecord:  # fmt: skip
-    city = rng.choice(country.cities)
-    languages = [country.language] if rng.random() < 0.15 else [country.language, "en"]
-    return SupplierRecord(
-        id=f"sup-{country.code.lower()}-{number:03d}",
-        name=country.name_format.format(city=city, brand=brand, industry=_INDUSTRY[category]),
-        country=country.code,
-        city=city,
-        languages=languages,
-        verified=rng.random() < 0.6,
-        rating=round(rng.triangular(3.0, 5.0, 4.5), 1),
-        review_count=int(rng.lognormvariate(4.0, 1.2)),
-        years_in_business=rng.randint(1, 30),
-        response_rate=round(rng.uniform(0.55, 1.0), 2),
-    )
-
-
-def _make_suppliers(rng: random.Random) -> list[tuple[SupplierRecord, str]]:
-    """About 40 suppliers; categories are dealt round-robin so each has several."""
-    categories = sorted(set(CATEGORY.values()))
-    suppliers: list[tuple[SupplierRecord, str]] = []
-    for country in _COUNTRIES:
-        brands = rng.sample(country.brands, country.size)
-        for number, brand in enumerate(brands, start=1):
-            category = categories[len(suppliers) % len(categories)]
-            suppliers.append((_supplier(country, number, brand, category, rng), category))
-    return suppliers
 
 
 class Price(TypedDict):
@@ -245,7 +157,7 @@ def _price(look: ProductLook, currency: str, rng: random.Random) -> Price:
     low, high = _PRICE_USD[look.object]
     usd_min = rng.uniform(low, (low + high) / 2)
     usd_max = usd_min * rng.uniform(1.15, 1.6)
-    fx = _FX_PER_USD[currency]
+    fx = USD_RATES[currency]
     digits = -3 if currency == "VND" else (0 if currency == "INR" else 2)
     return Price(
         min=float(round(usd_min * fx, digits)),
@@ -285,7 +197,7 @@ def build_demo_records(
 ) -> tuple[list[SupplierRecord], list[ProductRecord]]:
     """Supplier and product records of the demo catalog, without writing anything."""
     rng = random.Random(seed * 7919 + 1)
-    suppliers = _make_suppliers(rng)
+    suppliers = make_suppliers(rng, sorted(set(CATEGORY.values())))
     by_category: dict[str, list[SupplierRecord]] = {}
     for supplier, category in suppliers:
         by_category.setdefault(category, []).append(supplier)

@@ -12,8 +12,9 @@ import pytest
 from fastapi.testclient import TestClient
 from PIL import Image
 
-from api.app import create_app
+from sesame.runtime.web import create_app
 from tests.api.conftest import api_settings
+from tests.conftest import serving
 
 HOSTILE = Path(
     os.environ.get(
@@ -72,7 +73,7 @@ def test_a_decompression_bomb_is_413_before_decoding(client: TestClient) -> None
 
 
 def test_an_upload_over_the_size_limit_is_413(client: TestClient) -> None:
-    limit = client.app.state.runtime.settings.images.max_upload_bytes  # type: ignore[attr-defined]
+    limit = client.app.state.services.settings.images.max_upload_bytes  # type: ignore[attr-defined]
     response = post_image(client, b"\xff\xd8" + b"\0" * (limit + 200_000))
     assert response.status_code == 413
     assert "limit" in response.json()["detail"]
@@ -186,7 +187,7 @@ def test_a_missing_model_gives_503_with_the_fix_and_keyword_search_still_works(
 ) -> None:
     missing = tmp_path / "no-such-checkpoint.pt"
     settings = api_settings(ingested_data_dir, missing)
-    with TestClient(create_app(settings)) as offline:
+    with serving(create_app(settings)) as offline:
         ready = offline.get("/readyz")
         assert ready.status_code == 503
         assert "No checkpoint file" in ready.json()["components"]["model"]["detail"]

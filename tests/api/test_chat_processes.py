@@ -16,12 +16,12 @@ from pathlib import Path
 import httpx
 import pytest
 
-from catalog import repository as repo
-from catalog.records import SupplierRecord
-from sesame.accounts import create_account
-from sesame.runtime import Runtime
+from sesame.catalog import repository as repo
+from sesame.catalog.records import SupplierRecord
+from sesame.chat.accounts import create_account
 from sesame.settings import Settings
-from translation.packages import install_package
+from sesame.translation.packages import install_package
+from tests.conftest import database_runtime
 
 REDIS_ENV = "SESAME_TEST_REDIS_URL"
 SPANISH = "¿Cuál es la cantidad mínima de pedido?"
@@ -39,26 +39,34 @@ class Server:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log = Path(env["SESAME_DATA_DIR"]) / f"server-{self.port}.log"
+        self._log_file = self.log.open("wb")
         self.process = subprocess.Popen(
             [sys.executable, "-m", "sesame", "serve", "--no-demo", "--port", str(self.port)],
             env=env,
-            stdout=self.log.open("wb"),
+            stdout=self._log_file,
             stderr=subprocess.STDOUT,
         )
         deadline = time.monotonic() + 120
         while time.monotonic() < deadline:
             assert self.process.poll() is None, self.log.read_text()
-            try:
-                if httpx.get(f"{self.url}/healthz", timeout=1).status_code == 200:
-                    return
-            except httpx.TransportError:
-                time.sleep(0.2)
+            if self._loaded():
+                return
+            time.sleep(0.2)
         raise AssertionError(f"server did not start: {self.log.read_text()}")
+
+    def _loaded(self) -> bool:
+        """Every part has loaded or failed (this server has no model on purpose)."""
+        try:
+            body = httpx.get(f"{self.url}/readyz", timeout=1).json()
+        except httpx.TransportError:
+            return False
+        return all(part["state"] != "loading" for part in body["components"].values())
 
     def stop(self, sig: int = signal.SIGTERM) -> None:
         if self.process.poll() is None:
             self.process.send_signal(sig)
             self.process.wait(timeout=60)
+        self._log_file.close()
 
 
 @pytest.fixture
@@ -77,8 +85,8 @@ def setup(
     settings = Settings(data_dir=data)
     for pair in ("es-en", "en-zh", "zh-en", "en-es"):
         install_package(tiny_packages[pair], settings.argos_packages_dir)
-    runtime = Runtime.open(settings, load_model=False, load_translation=False)
-    with runtime.session_factory() as session:
+    runtime = database_runtime(settings)
+    with runtime.session() as session:
         repo.upsert_supplier(
             session, SupplierRecord(id="sup-cn-1", name="Foshan", country="CN", languages=["zh"])
         )

@@ -6,14 +6,14 @@ Bounded (a few dozen generated requests per operation) so the suite stays fast.
 from __future__ import annotations
 
 import shutil
+import time
 from pathlib import Path
 from typing import Any
 
 import schemathesis
-from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
 
-from api.app import create_app
+from sesame.runtime.web import create_app
 from tests.api.conftest import api_settings
 
 EXAMPLES_PER_OPERATION = 30
@@ -26,8 +26,21 @@ def test_no_generated_request_causes_a_server_error(
     data = tmp_path / "data"
     shutil.copytree(ingested_data_dir, data)
     app = create_app(api_settings(data, tiny_clip_checkpoint))
-    with TestClient(app):
-        _fuzz(schemathesis.openapi.from_asgi("/openapi.json", app))
+    schema = schemathesis.openapi.from_asgi("/openapi.json", app)
+    _wait_until_loaded(schema)
+    _fuzz(schema)
+
+
+def _wait_until_loaded(schema: Any, timeout: float = 300.0) -> None:
+    """Schemathesis runs the app's lifespan itself: wait, through it, for the parts to load."""
+    readyz = schema["/readyz"]["GET"]
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        body = readyz.Case().call().json()
+        if all(part["state"] != "loading" for part in body["components"].values()):
+            return
+        time.sleep(0.05)
+    raise AssertionError("the app did not finish loading")
 
 
 def _fuzz(schema: Any) -> None:

@@ -10,13 +10,13 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from api.app import create_app
-from catalog import repository as repo
-from catalog.models import Product, Supplier
-from catalog.records import ProductRecord
-from sesame.runtime import Runtime
+from sesame.catalog import repository as repo
+from sesame.catalog.models import Product, Supplier
+from sesame.catalog.records import ProductRecord
+from sesame.runtime.web import create_app
+from sesame.translation.packages import install_package
 from tests.api.conftest import api_settings
-from translation.packages import install_package
+from tests.conftest import database_runtime, serving
 
 
 @pytest.fixture(scope="module")
@@ -31,8 +31,8 @@ def multilingual(
     settings = api_settings(data, tiny_clip_checkpoint)
     for pair in ("zh-en", "es-en", "en-es"):
         install_package(tiny_packages[pair], settings.argos_packages_dir)
-    runtime = Runtime.open(settings, load_model=False, load_translation=False)
-    with runtime.session_factory() as session:
+    runtime = database_runtime(settings)
+    with runtime.session() as session:
         supplier = session.scalars(select(Supplier)).first()
         assert supplier is not None
         record = ProductRecord(
@@ -49,7 +49,7 @@ def multilingual(
         session.add(product)
         session.commit()
     runtime.close()
-    with TestClient(create_app(settings)) as client:
+    with serving(create_app(settings)) as client:
         yield client
 
 

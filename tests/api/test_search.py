@@ -9,7 +9,7 @@ import pytest
 from fastapi.testclient import TestClient
 from PIL import Image
 
-from catalog.currency import to_usd
+from sesame.core.currency import to_usd
 
 SAMPLE = [
     "prd-00001",
@@ -158,6 +158,8 @@ def test_pagination_walks_through_suppliers_without_overlap(client: TestClient) 
         ({"min_rating": 4.5}, lambda s, p: s["rating"] >= 4.5),
         ({"max_moq": 200}, lambda s, p: p["moq"]["quantity"] <= 200),
         ({"categories": ["kitchenware"]}, lambda s, p: p["category"] == "kitchenware"),
+        ({"provinces": ["Guangdong"]}, lambda s, p: s["province"] == "Guangdong"),
+        ({"cities": ["yiwu", "Foshan"]}, lambda s, p: s["city"] in {"Yiwu", "Foshan"}),
     ],
 )
 def test_text_search_filters_hold_for_every_result(
@@ -181,6 +183,27 @@ def test_image_search_filters_hold_for_every_result(
     for group in body["results"]:
         assert group["supplier"]["country"] in {"IN", "BR"}
         assert group["supplier"]["verified"]
+
+
+def test_image_search_filters_by_province_and_city(
+    client: TestClient, demo_catalog: Path, catalog_products: dict, catalog_suppliers: dict
+) -> None:
+    product = catalog_products[SAMPLE[0]]
+    supplier = catalog_suppliers[product["supplier_id"]]
+    data = (demo_catalog / product["images"][0]).read_bytes()
+    body = image_search(client, data, provinces=supplier["province"], limit="50")
+    assert body["results"][0]["supplier"]["id"] == supplier["id"]
+    assert {g["supplier"]["province"] for g in body["results"]} == {supplier["province"]}
+    in_city = image_search(client, data, cities=supplier["city"].lower(), limit="50")
+    assert in_city["results"][0]["supplier"]["id"] == supplier["id"]
+    assert {g["supplier"]["city"] for g in in_city["results"]} == {supplier["city"]}
+    unknown = client.post(
+        "/v1/search/image",
+        files={"image": ("photo.jpg", data, "image/jpeg")},
+        data={"cities": f"{supplier['city']},Nowhere"},
+    )
+    assert unknown.status_code == 422
+    assert "Unknown city 'Nowhere'; known: " in unknown.json()["detail"]
 
 
 def test_price_filter_keeps_overlapping_price_ranges(client: TestClient) -> None:

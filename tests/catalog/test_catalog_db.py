@@ -8,16 +8,31 @@ import pytest
 from sqlalchemy import inspect
 from sqlalchemy.orm import Session
 
-from catalog import repository as repo
-from catalog.db import make_engine, make_session_factory, migrate
-from catalog.keyword import keyword_search, query_terms
-from catalog.models import Product
-from catalog.records import ProductRecord, SupplierRecord
-from index.base import Filters
+from sesame.catalog import repository as repo
+from sesame.catalog.db import make_engine, make_session_factory, migrate
+from sesame.catalog.keyword import keyword_search, query_terms
+from sesame.catalog.models import Product
+from sesame.catalog.records import ProductRecord, SupplierRecord
+from sesame.core.filters import Filters
 
 SUPPLIERS = [
-    SupplierRecord(id="s-cn", name="Foshan Iron", country="cn", verified=True, rating=4.8),
-    SupplierRecord(id="s-vn", name="Hanoi Ceramics", country="VN", rating=3.9),
+    SupplierRecord(
+        id="s-cn",
+        name="Foshan Iron",
+        country="cn",
+        province="Guangdong",
+        city="Foshan",
+        verified=True,
+        rating=4.8,
+    ),
+    SupplierRecord(
+        id="s-vn",
+        name="Hanoi Ceramics",
+        country="VN",
+        province="Hanoi",
+        city="Bat Trang",
+        rating=3.9,
+    ),
 ]
 PRODUCTS = [
     ("p1", "s-cn", "Red ceramic mug", "A red mug for coffee.", "kitchenware", 12.0, "CNY", 500),
@@ -115,6 +130,9 @@ def test_keyword_search_applies_every_filter(session: Session) -> None:
     # p1 costs 12-18 CNY, about 1.7-2.5 USD; p3 3-4.5 USD; p4 80-120 CNY, about 11-17 USD.
     assert found(price_min_usd=2.6, price_max_usd=5.0) == {"p3"}
     assert found(price_max_usd=2.0) == {"p1"}
+    assert found(provinces=frozenset({"Guangdong"})) == {"p1", "p4"}
+    assert found(cities=frozenset({"Bat Trang"})) == {"p3"}
+    assert found(provinces=frozenset({"Hanoi"}), cities=frozenset({"Foshan"})) == set()
 
 
 def test_keyword_search_ignores_query_syntax_and_injection(session: Session) -> None:

@@ -7,8 +7,8 @@ import json
 import pytest
 from pydantic import ValidationError
 
-from catalog.records import ProductRecord, SupplierRecord
-from sesame.jsonl import RecordError, describe_validation_error, read_records
+from sesame.catalog.records import ProductRecord, SupplierRecord
+from sesame.ingest.jsonl import RecordError, describe_validation_error, read_records
 
 GOOD_PRODUCT = {
     "id": "prd-1",

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import NamedTuple, Protocol
 
 import numpy as np
 from numpy.typing import NDArray
 
-from index.base import Filters, Hit, Payload
+from sesame.core.filters import Filters, Payload, VectorKind, matches
+from sesame.index.base import Hit
 
 COUNTRIES = ("CN", "VN", "IN", "TR", "DE", "MX")
 CATEGORIES = ("apparel", "tools", "toys", "furniture", "packaging", "lighting", "textiles")
+PROVINCES = ("Guangdong", "Zhejiang", "Gujarat", "Binh Duong", "")
+CITIES = ("Foshan", "Yiwu", "Ningbo", "Surat", "Thu Dau Mot", "")
 
 
 def unit_vectors(n: int, dim: int, seed: int) -> NDArray[np.float32]:
@@ -37,49 +41,82 @@ def make_payloads(ids: Iterable[int], seed: int) -> list[Payload]:
                 moq=int(rng.choice([1, 10, 50, 100, 500, 1000])),
                 price_min_usd=low,
                 price_max_usd=low * float(rng.choice([1.0, 1.5, 4.0])),
+                province=str(rng.choice(PROVINCES)),
+                city=str(rng.choice(CITIES)),
             )
         )
     return out
 
 
-FILTER_CASES: dict[str, Filters] = {
-    "none": Filters(),
-    "kind": Filters(kind="text"),
-    "countries": Filters(countries=frozenset({"VN", "TR"})),
-    "unknown-country": Filters(countries=frozenset({"ZZ"})),
-    "no-countries": Filters(countries=frozenset()),
-    "categories": Filters(categories=frozenset({"toys"})),
-    "verified": Filters(verified_only=True),
-    "min-rating": Filters(min_rating=4.5),
-    "max-moq": Filters(max_moq=10),
-    "price-min": Filters(price_min_usd=100.0),
-    "price-max": Filters(price_max_usd=2.5),
-    "price-range": Filters(price_min_usd=12.0, price_max_usd=30.0),
-    "combined": Filters(
+class Case(NamedTuple):
+    """Search filters, and the vector kind searched (None: both)."""
+
+    filters: Filters
+    kind: VectorKind | None = None
+
+
+FILTER_CASES: dict[str, Case] = {
+    "none": Case(Filters()),
+    "kind": Case(Filters(), kind="text"),
+    "countries": Case(Filters(countries=frozenset({"VN", "TR"}))),
+    "unknown-country": Case(Filters(countries=frozenset({"ZZ"}))),
+    "no-countries": Case(Filters(countries=frozenset())),
+    "categories": Case(Filters(categories=frozenset({"toys"}))),
+    "provinces": Case(Filters(provinces=frozenset({"Guangdong", "Gujarat"}))),
+    "cities": Case(Filters(cities=frozenset({"Yiwu"}))),
+    "location": Case(
+        Filters(countries=frozenset({"CN", "VN"}), provinces=frozenset({"Zhejiang"})),
         kind="image",
-        countries=frozenset({"CN", "IN", "DE"}),
-        verified_only=True,
-        min_rating=2.0,
-        max_moq=500,
     ),
-    "very-selective": Filters(
-        kind="text", countries=frozenset({"MX"}), categories=frozenset({"tools"}), min_rating=3
-    ),
-    "everything": Filters(
+    "verified": Case(Filters(verified_only=True)),
+    "min-rating": Case(Filters(min_rating=4.5)),
+    "max-moq": Case(Filters(max_moq=10)),
+    "price-min": Case(Filters(price_min_usd=100.0)),
+    "price-max": Case(Filters(price_max_usd=2.5)),
+    "price-range": Case(Filters(price_min_usd=12.0, price_max_usd=30.0)),
+    "combined": Case(
+        Filters(
+            countries=frozenset({"CN", "IN", "DE"}), verified_only=True, min_rating=2.0, max_moq=500
+        ),
         kind="image",
-        countries=frozenset(COUNTRIES),
-        categories=frozenset({"apparel", "tools", "toys"}),
-        verified_only=True,
-        min_rating=1.0,
-        max_moq=1000,
-        price_min_usd=2.0,
-        price_max_usd=50.0,
+    ),
+    "very-selective": Case(
+        Filters(countries=frozenset({"MX"}), categories=frozenset({"tools"}), min_rating=3),
+        kind="text",
+    ),
+    "everything": Case(
+        Filters(
+            countries=frozenset(COUNTRIES),
+            categories=frozenset({"apparel", "tools", "toys"}),
+            verified_only=True,
+            min_rating=1.0,
+            max_moq=1000,
+            price_min_usd=2.0,
+            price_max_usd=50.0,
+        ),
+        kind="image",
     ),
 }
 
 
+def find(target: Searchable, q: NDArray[np.float32], limit: int, case: Case) -> list[Hit]:
+    """``target.search`` with a case's filters and kind."""
+    return target.search(q, limit, case.filters, kind=case.kind)
+
+
+class Searchable(Protocol):
+    def search(
+        self,
+        vector: NDArray[np.float32],
+        limit: int,
+        filters: Filters | None = None,
+        *,
+        kind: VectorKind | None = None,
+    ) -> list[Hit]: ...
+
+
 class Reference:
-    """The model every backend is compared with: a dict and ``Filters.matches``."""
+    """The model every backend is compared with: a dict and the contract's ``matches``."""
 
     def __init__(self) -> None:
         self.items: dict[int, tuple[NDArray[np.float32], Payload]] = {}
@@ -92,8 +129,15 @@ class Reference:
         for i in ids:
             self.items.pop(i, None)
 
-    def search(self, q: NDArray[np.float32], limit: int, f: Filters | None) -> list[Hit]:
-        kept = [(i, v, p) for i, (v, p) in self.items.items() if f is None or f.matches(p)]
+    def search(
+        self,
+        q: NDArray[np.float32],
+        limit: int,
+        f: Filters | None = None,
+        *,
+        kind: VectorKind | None = None,
+    ) -> list[Hit]:
+        kept = [(i, v, p) for i, (v, p) in self.items.items() if matches(p, f, kind)]
         hits = [Hit(id=i, score=float(np.dot(v, q)), payload=p) for i, v, p in kept]
         hits.sort(key=lambda h: (-h.score, h.id))
         return hits[:limit]

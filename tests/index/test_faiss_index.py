@@ -10,10 +10,17 @@ from typing import IO, Any
 import numpy as np
 import pytest
 
-import index.faiss_index as faiss_index
-from index.base import Filters, Payload
-from index.faiss_index import FILE_NAME, FaissIndex, FaissParams
-from tests.index import FILTER_CASES, Reference, assert_same_hits, make_payloads, unit_vectors
+import sesame.index.faiss_store as faiss_store
+from sesame.core.filters import Filters, Payload
+from sesame.index.faiss_index import FILE_NAME, FaissIndex, FaissParams
+from tests.index import (
+    FILTER_CASES,
+    Reference,
+    assert_same_hits,
+    find,
+    make_payloads,
+    unit_vectors,
+)
 
 MODEL = "test-model"
 DIM = 32
@@ -39,7 +46,7 @@ def filled(
 def assert_matches(index: FaissIndex, reference: Reference, limit: int = 10) -> None:
     for f in FILTER_CASES.values():
         for q in QUERIES:
-            assert_same_hits(index.search(q, limit, f), reference.search(q, limit, f))
+            assert_same_hits(find(index, q, limit, f), find(reference, q, limit, f))
 
 
 # --- persistence ---------------------------------------------------------------------
@@ -50,13 +57,13 @@ def test_a_flushed_index_reopens_with_the_same_results(tmp_path: Path, params: F
     index, reference = filled(600, tmp_path, params)
     index.delete(list(range(0, 60, 3)))
     reference.delete(range(0, 60, 3))
-    before = [index.search(q, 10, f) for q in QUERIES for f in FILTER_CASES.values()]
+    before = [find(index, q, 10, f) for q in QUERIES for f in FILTER_CASES.values()]
     index.flush()
     reopened = FaissIndex(dim=DIM, model_id=MODEL, directory=tmp_path, params=params)
     assert reopened.index_type == index.index_type
     assert reopened.ids() == index.ids() == set(reference.items)
     assert reopened.tombstones == index.tombstones == 20
-    after = [reopened.search(q, 10, f) for q in QUERIES for f in FILTER_CASES.values()]
+    after = [find(reopened, q, 10, f) for q in QUERIES for f in FILTER_CASES.values()]
     assert after == before
 
 
@@ -71,7 +78,7 @@ def test_a_failed_write_leaves_the_previous_file_intact(
         f.write(b"half a file")
         raise OSError("disk full")
 
-    monkeypatch.setattr(faiss_index, "_dump", crash)
+    monkeypatch.setattr(faiss_store, "dump", crash)
     with pytest.raises(OSError, match="disk full"):
         index.flush()
     assert [p.name for p in tmp_path.iterdir()] == [FILE_NAME]  # no temp file left behind
@@ -175,9 +182,9 @@ def test_replacing_vectors_leaves_tombstones_that_are_never_returned() -> None:
 def test_hnsw_returns_every_match_of_a_selective_filter() -> None:
     index, reference = filled(2000, params=HNSW)
     f = FILTER_CASES["very-selective"]
-    want = reference.search(QUERIES[0], 100, f)
+    want = find(reference, QUERIES[0], 100, f)
     assert 0 < len(want) < 100
-    assert_same_hits(index.search(QUERIES[0], 100, f), want)
+    assert_same_hits(find(index, QUERIES[0], 100, f), want)
 
 
 def test_the_last_of_repeated_ids_in_a_batch_wins() -> None:
@@ -241,7 +248,7 @@ def test_bad_upserts_are_refused_with_a_clear_message(
 
 
 def test_a_payload_of_an_unknown_kind_is_refused() -> None:
-    bad = Payload(1, 1, "video", "CN", "toys", True, 4.0, 1, 1.0, 2.0)  # type: ignore[arg-type]
+    bad = Payload(1, 1, "video", "CN", "", "", "toys", True, 4.0, 1, 1.0, 2.0)  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="kind"):
         FaissIndex(dim=DIM, model_id=MODEL).upsert([1], unit_vectors(1, DIM, 0), [bad])
 

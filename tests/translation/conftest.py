@@ -13,8 +13,8 @@ from typing import Any
 
 import pytest
 
-from translation.argos import ArgosTranslator
-from translation.packages import install_package
+from sesame.translation.argos import ArgosTranslator
+from sesame.translation.packages import install_package
 
 
 @pytest.fixture(scope="session")

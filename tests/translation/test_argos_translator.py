@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from translation.argos import ArgosTranslator, DecodingOptions
-from translation.base import TranslationUnavailable, UnavailableReason
-from translation.segment import protected_spans
+from sesame.translation.argos import ArgosTranslator, DecodingOptions
+from sesame.translation.base import TranslationUnavailable, UnavailableReason
+from sesame.translation.segment import protected_spans
 
 pytestmark = pytest.mark.slow
 

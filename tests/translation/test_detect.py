@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from translation.detect import LanguageNotDetected, LinguaDetector, letter_weight
+from sesame.translation.detect import LanguageNotDetected, LinguaDetector, letter_weight
 
 LANGUAGES = {"en", "es", "zh", "ja", "pt", "vi", "hi", "fr"}
 

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from translation.argos import ArgosTranslator
-from translation.argos_env import argos_home
+from sesame.translation.argos import ArgosTranslator
+from sesame.translation.argos_env import argos_home
 
 pytestmark = pytest.mark.slow
 
@@ -26,7 +26,7 @@ def refuse(*args, **kwargs):
 socket.socket.connect = socket.socket.connect_ex = refuse
 socket.getaddrinfo = socket.create_connection = refuse
 
-from translation.argos import ArgosTranslator
+from sesame.translation.argos import ArgosTranslator
 translator = ArgosTranslator(Path(sys.argv[1]))
 translator.load()
 results = [

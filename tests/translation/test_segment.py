@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from translation.segment import protected_spans, segment, split_sentences
+from sesame.translation.segment import protected_spans, segment, split_sentences
 
 
 @pytest.mark.parametrize(

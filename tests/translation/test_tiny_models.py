@@ -7,10 +7,10 @@ import zipfile
 from pathlib import Path, PurePosixPath
 
 import pytest
+from sesame_dev.tiny_argos.build import build_tiny_package
+from sesame_dev.tiny_argos.phrasebook import ENTRIES
 
-from translation.argos import ArgosTranslator
-from translation.phrasebook import ENTRIES
-from translation.tiny import build_tiny_package
+from sesame.translation.argos import ArgosTranslator
 
 pytestmark = pytest.mark.slow
 

@@ -6,8 +6,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from translation.base import TranslationUnavailable, UnavailableReason
-from translation.cache import CachingTranslator
+from sesame.translation.base import TranslationUnavailable, UnavailableReason
+from sesame.translation.cache import CachingTranslator
 
 
 class CountingTranslator:

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from sesame.errors import NotFound
-from translation.argos import ArgosTranslator
-from translation.packages import (
+from sesame.core.errors import NotFound
+from sesame.translation.argos import ArgosTranslator
+from sesame.translation.packages import (
     DownloadFailed,
     InvalidPackage,
     download_packages,

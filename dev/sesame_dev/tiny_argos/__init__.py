@@ -1,0 +1,1 @@
+"""Tiny real Argos translation packages, trained on a sourcing phrasebook."""

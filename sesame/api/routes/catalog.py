@@ -1,0 +1,47 @@
+"""Suppliers, products and their images."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query
+from fastapi.responses import FileResponse
+
+from sesame.api.deps import BrowseDep, ExecutorDep, run_blocking
+from sesame.api.schemas import MAX_ID, ProductOut, SupplierOut, TranslatedOut
+
+router = APIRouter(prefix="/v1", tags=["catalog"])
+
+
+@router.get("/suppliers/{supplier_id}")
+async def get_supplier(supplier_id: str, browse: BrowseDep, executor: ExecutorDep) -> SupplierOut:
+    """One supplier's profile, ratings and verification."""
+    supplier = await run_blocking(executor, browse.supplier, supplier_id)
+    return SupplierOut.of(supplier)
+
+
+@router.get("/products/{product_id}")
+async def get_product(
+    product_id: str,
+    browse: BrowseDep,
+    executor: ExecutorDep,
+    language: Annotated[
+        str | None, Query(max_length=8, description="Also return title and description in it")
+    ] = None,
+) -> ProductOut:
+    """One product with its images and supplier, optionally translated for the reader."""
+    page = await run_blocking(executor, browse.product, product_id, language=language)
+    out = ProductOut.of(page.product)
+    out.translated = TranslatedOut.of(page.translated)
+    return out
+
+
+@router.get("/images/{image_id}", response_class=FileResponse)
+async def get_image(
+    image_id: Annotated[int, Path(ge=1, le=MAX_ID)], browse: BrowseDep, executor: ExecutorDep
+) -> FileResponse:
+    """A product photo, as stored at ingestion."""
+    stored = await run_blocking(executor, browse.image, image_id)
+    return FileResponse(
+        stored.path, media_type=stored.mime, headers={"Cache-Control": "public, max-age=86400"}
+    )

@@ -1,0 +1,135 @@
+"""Request and response bodies of accounts and conversations."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Annotated
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+
+from sesame.catalog.models import Account
+from sesame.chat.accounts import Principal
+from sesame.chat.service import MAX_MESSAGE_CHARS
+from sesame.chat.views import ConversationView, MessageView
+
+
+def _utc(value: datetime) -> datetime:
+    # SQLite hands back naive datetimes; every stored time is UTC.
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+UtcDatetime = Annotated[datetime, AfterValidator(_utc)]
+
+
+class NewAccount(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(min_length=1, max_length=200)
+    language: str = Field(min_length=2, max_length=8, examples=["es"])
+    email: str | None = Field(default=None, max_length=254)
+
+
+class AccountOut(BaseModel):
+    id: int
+    kind: str
+    name: str
+    language: str
+    supplier_id: int | None = None
+
+    @classmethod
+    def of(cls, account: Account) -> AccountOut:
+        return cls(
+            id=account.id,
+            kind=account.kind,
+            name=account.name,
+            language=account.language,
+            supplier_id=account.supplier_id,
+        )
+
+    @classmethod
+    def from_principal(cls, who: Principal) -> AccountOut:
+        return cls(
+            id=who.account_id,
+            kind=who.kind,
+            name=who.name,
+            language=who.language,
+            supplier_id=who.supplier_id,
+        )
+
+
+class NewAccountOut(BaseModel):
+    account: AccountOut
+    token: str = Field(description="Shown once: send it as 'Authorization: Bearer <token>'")
+
+
+class NewConversation(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    supplier_id: str = Field(min_length=1, max_length=64)
+    product_id: str | None = Field(default=None, min_length=1, max_length=64)
+
+
+class ConversationOut(BaseModel):
+    id: int
+    buyer_id: int
+    supplier_id: str
+    supplier_name: str
+    product_id: str | None
+    created_at: UtcDatetime
+    updated_at: UtcDatetime
+
+    @classmethod
+    def of(cls, view: ConversationView) -> ConversationOut:
+        return cls(
+            id=view.id,
+            buyer_id=view.buyer_id,
+            supplier_id=view.supplier_id,
+            supplier_name=view.supplier_name,
+            product_id=view.product_id,
+            created_at=view.created_at,
+            updated_at=view.updated_at,
+        )
+
+
+class MessageIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    text: str = Field(max_length=MAX_MESSAGE_CHARS * 4)
+    client_id: str | None = Field(
+        default=None, min_length=1, max_length=64, description="Idempotency key for retries"
+    )
+
+
+class MessageOut(BaseModel):
+    id: int
+    conversation_id: int
+    sender_id: int
+    sender_side: str
+    text: str = Field(description="In the reader's language when translated")
+    language: str
+    original_text: str
+    original_language: str
+    translated: bool
+    untranslated_reason: str | None
+    created_at: UtcDatetime
+
+    @classmethod
+    def of(cls, view: MessageView) -> MessageOut:
+        return cls(
+            id=view.id,
+            conversation_id=view.conversation_id,
+            sender_id=view.sender_id,
+            sender_side=view.sender_side,
+            text=view.text,
+            language=view.language,
+            original_text=view.original_text,
+            original_language=view.original_language,
+            translated=view.translated,
+            untranslated_reason=view.untranslated_reason,
+            created_at=view.created_at,
+        )
+
+
+class MessagePage(BaseModel):
+    messages: list[MessageOut]
+    next_before: int | None

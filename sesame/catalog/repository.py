@@ -1,0 +1,202 @@
+"""Data functions over the catalog. They take a Session and never raise HTTP errors."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any, TypeVar
+
+import numpy as np
+from numpy.typing import NDArray
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session, selectinload
+
+from sesame.catalog.columns import payload_of, payloads_by_product
+from sesame.catalog.models import Embedding, Product, Supplier, utcnow
+from sesame.catalog.records import ProductRecord, SupplierRecord
+from sesame.core.currency import to_usd
+from sesame.core.filters import Payload
+
+T = TypeVar("T")
+
+
+def supplier_by_external_id(session: Session, external_id: str) -> Supplier | None:
+    return session.scalar(select(Supplier).where(Supplier.external_id == external_id))
+
+
+def product_by_external_id(session: Session, external_id: str) -> Product | None:
+    return session.scalar(
+        select(Product)
+        .where(Product.external_id == external_id)
+        .options(selectinload(Product.images), selectinload(Product.supplier))
+    )
+
+
+def products_by_ids(session: Session, ids: Iterable[int]) -> dict[int, Product]:
+    wanted = list(set(ids))
+    if not wanted:
+        return {}
+    rows = session.scalars(
+        select(Product)
+        .where(Product.id.in_(wanted))
+        .options(selectinload(Product.images), selectinload(Product.supplier))
+    )
+    return {row.id: row for row in rows}
+
+
+def product_suppliers(session: Session, ids: Iterable[int]) -> dict[int, int]:
+    """Product id -> supplier id, for the products that still exist."""
+    wanted = list(set(ids))
+    if not wanted:
+        return {}
+    rows = session.execute(select(Product.id, Product.supplier_id).where(Product.id.in_(wanted)))
+    return dict(rows.all())
+
+
+def supplier_trust(session: Session, ids: Iterable[int]) -> dict[int, dict[str, Any]]:
+    """The trust signals of suppliers: verified, rating, review_count."""
+    wanted = list(set(ids))
+    if not wanted:
+        return {}
+    rows = session.execute(
+        select(Supplier.id, Supplier.verified, Supplier.rating, Supplier.review_count).where(
+            Supplier.id.in_(wanted)
+        )
+    )
+    return {
+        row_id: {"verified": verified, "rating": rating, "review_count": reviews}
+        for row_id, verified, rating, reviews in rows
+    }
+
+
+def count_products(session: Session) -> int:
+    return session.scalar(select(func.count(Product.id))) or 0
+
+
+def upsert_supplier(session: Session, record: SupplierRecord) -> tuple[Supplier, bool]:
+    """Insert or update a supplier; returns it and whether anything changed."""
+    digest = record.content_hash()
+    supplier = supplier_by_external_id(session, record.id)
+    if supplier is not None and supplier.content_hash == digest:
+        return supplier, False
+    if supplier is None:
+        supplier = Supplier(external_id=record.id)
+        session.add(supplier)
+    supplier.name = record.name
+    supplier.country = record.country
+    supplier.province = record.province
+    supplier.city = record.city
+    supplier.languages = list(record.languages)
+    supplier.verified = record.verified
+    supplier.rating = record.rating
+    supplier.review_count = record.review_count
+    supplier.years_in_business = record.years_in_business
+    supplier.response_rate = record.response_rate
+    supplier.content_hash = digest
+    supplier.updated_at = utcnow()
+    session.flush()
+    return supplier, True
+
+
+def apply_product_record(
+    product: Product, record: ProductRecord, *, supplier_id: int, digest: str
+) -> None:
+    """Copy a validated record onto a (new or existing) product row."""
+    currency = record.price.currency.upper()
+    product.supplier_id = supplier_id
+    product.title = record.title
+    product.description = record.description
+    product.category = record.category
+    product.price_min = record.price.min
+    product.price_max = record.price.max
+    product.currency = currency
+    product.price_min_usd = to_usd(record.price.min, currency)
+    product.price_max_usd = to_usd(record.price.max, currency)
+    product.moq = record.moq.quantity
+    product.moq_unit = record.moq.unit
+    product.attributes = dict(record.attributes)
+    product.content_hash = digest
+    product.updated_at = utcnow()
+
+
+def payload_for(session: Session, product_id: int, kind: str) -> Payload:
+    """The index payload of one vector of a (flushed) product."""
+    return payload_of(payloads_by_product(session, [product_id])[product_id], kind)
+
+
+def vector_to_bytes(vector: NDArray[np.float32]) -> bytes:
+    return np.ascontiguousarray(vector, dtype="<f4").tobytes()
+
+
+def vector_from_bytes(blob: bytes) -> NDArray[np.float32]:
+    return np.frombuffer(blob, dtype="<f4").astype(np.float32)
+
+
+def embedding_counts(session: Session, model_id: str) -> dict[int, int]:
+    """Stored embeddings per product for one model."""
+    rows = session.execute(
+        select(Embedding.product_id, func.count(Embedding.id))
+        .where(Embedding.model_id == model_id)
+        .group_by(Embedding.product_id)
+    )
+    return {int(product_id): int(count) for product_id, count in rows}
+
+
+def embedding_ids(session: Session, model_id: str) -> set[int]:
+    return set(session.scalars(select(Embedding.id).where(Embedding.model_id == model_id)))
+
+
+def iter_index_entries(
+    session: Session, model_id: str, *, ids: Sequence[int] | None = None, batch: int = 2048
+) -> Iterator[tuple[list[int], NDArray[np.float32], list[Payload]]]:
+    """Stored vectors with their payloads, in batches, for (re)building the index."""
+    query = (
+        select(Embedding.id, Embedding.product_id, Embedding.kind, Embedding.vector)
+        .where(Embedding.model_id == model_id)
+        .order_by(Embedding.id)
+    )
+    chunks: Iterable[Sequence[int] | None] = (
+        [ids[i : i + batch] for i in range(0, len(ids), batch)] if ids is not None else [None]
+    )
+    for chunk in chunks:
+        stmt = query if chunk is None else query.where(Embedding.id.in_(chunk))
+        rows = session.execute(stmt.execution_options(yield_per=batch))
+        for part in batched(rows, batch):
+            payloads = payloads_by_product(session, (row.product_id for row in part))
+            vectors = np.stack([vector_from_bytes(row.vector) for row in part])
+            found = [payload_of(payloads[row.product_id], row.kind) for row in part]
+            yield [row.id for row in part], vectors, found
+
+
+def batched(items: Iterable[T], size: int) -> Iterator[list[T]]:
+    """Consecutive lists of ``size`` items (the last may be shorter)."""
+    batch: list[T] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def embedding_ids_for_products(session: Session, product_ids: Iterable[int]) -> list[int]:
+    wanted = list(set(product_ids))
+    if not wanted:
+        return []
+    return list(session.scalars(select(Embedding.id).where(Embedding.product_id.in_(wanted))))
+
+
+def delete_products(session: Session, product_ids: Sequence[int]) -> None:
+    if product_ids:
+        session.execute(delete(Embedding).where(Embedding.product_id.in_(product_ids)))
+        session.execute(delete(Product).where(Product.id.in_(product_ids)))
+
+
+def delete_suppliers(session: Session, supplier_ids: Sequence[int]) -> None:
+    if not supplier_ids:
+        return
+    product_ids = list(
+        session.scalars(select(Product.id).where(Product.supplier_id.in_(supplier_ids)))
+    )
+    delete_products(session, product_ids)
+    session.execute(delete(Supplier).where(Supplier.id.in_(supplier_ids)))

@@ -1,0 +1,1 @@
+"""Chat: accounts, translated buyer-supplier conversations, and live-delivery events."""

@@ -1,0 +1,220 @@
+"""Buyer-supplier conversations with machine translation (framework-free).
+
+A message is committed exactly as written before anything is translated, so a
+failing or missing translation model never loses it: the message is delivered
+with its original text, marked untranslated with the reason, and translated
+later (on read, or by `sesame translate-pending`) once a model can do it.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from sesame.catalog import repository as repo
+from sesame.catalog.models import Account, Conversation, Message, Supplier, utcnow
+from sesame.chat.accounts import Principal
+from sesame.chat.translating import MessageTranslations
+from sesame.chat.views import (
+    ConversationView,
+    MessageView,
+    Posted,
+    conversation_rows,
+    message_view,
+    translation_of,
+)
+from sesame.core.errors import Forbidden, InvalidInput, NotFound
+from sesame.translation.detect import LanguageDetector
+
+logger = logging.getLogger(__name__)
+
+MAX_MESSAGE_CHARS = 5000
+PAGE_MAX = 100
+
+
+class ChatService:
+    def __init__(
+        self,
+        *,
+        sessions: Callable[[], Session],
+        translations: MessageTranslations,
+        detector: Callable[[], LanguageDetector],
+    ) -> None:
+        self._factory = sessions
+        self._translations = translations
+        self._detector = detector
+
+    # -- conversations ---------------------------------------------------------------
+
+    def open_conversation(
+        self, who: Principal, *, supplier: str, product: str | None = None
+    ) -> tuple[Conversation, bool]:
+        """Open (or return the existing) conversation of a buyer with a supplier."""
+        if who.kind != "buyer":
+            raise Forbidden("Only buyers open conversations; supplier staff reply in them.")
+        with self._factory() as session:
+            row = repo.supplier_by_external_id(session, supplier)
+            if row is None:
+                raise NotFound(f"No supplier with id {supplier!r}.")
+            product_id = self._product_of(session, row, product)
+            existing = session.scalar(
+                select(Conversation).where(
+                    Conversation.buyer_id == who.account_id,
+                    Conversation.supplier_id == row.id,
+                    Conversation.product_id.is_(None)
+                    if product_id is None
+                    else Conversation.product_id == product_id,
+                )
+            )
+            if existing is not None:
+                return existing, False
+            conversation = Conversation(
+                buyer_id=who.account_id, supplier_id=row.id, product_id=product_id
+            )
+            session.add(conversation)
+            session.commit()
+            return conversation, True
+
+    @staticmethod
+    def _product_of(session: Session, supplier: Supplier, product: str | None) -> int | None:
+        if product is None:
+            return None
+        row = repo.product_by_external_id(session, product)
+        if row is None or row.supplier_id != supplier.id:
+            raise NotFound(f"Supplier {supplier.external_id!r} has no product {product!r}.")
+        return row.id
+
+    def conversations(self, who: Principal) -> list[ConversationView]:
+        """The caller's conversations, most recent first."""
+        query = conversation_rows().order_by(Conversation.updated_at.desc(), Conversation.id.desc())
+        if who.kind == "buyer":
+            query = query.where(Conversation.buyer_id == who.account_id)
+        else:
+            query = query.where(Conversation.supplier_id == who.supplier_id)
+        with self._factory() as session:
+            return [ConversationView(*row) for row in session.execute(query)]
+
+    def conversation_view(self, conversation_id: int) -> ConversationView:
+        with self._factory() as session:
+            row = session.execute(
+                conversation_rows().where(Conversation.id == conversation_id)
+            ).one()
+        return ConversationView(*row)
+
+    def conversation(self, session: Session, who: Principal, conversation_id: int) -> Conversation:
+        """The conversation if ``who`` is one of its two parties; NotFound otherwise."""
+        row = session.get(Conversation, conversation_id)
+        if row is None or not _is_party(who, row):
+            # Same answer whether it does not exist or is someone else's: no probing.
+            raise NotFound(f"No conversation {conversation_id}.")
+        return row
+
+    # -- messages --------------------------------------------------------------------
+
+    def post(
+        self, who: Principal, conversation_id: int, text: str, *, client_id: str | None = None
+    ) -> Posted:
+        text = _validate_text(text)
+        with self._factory() as session:
+            conversation = self.conversation(session, who, conversation_id)
+            message = self._store(session, who, conversation, text, client_id)
+            readers = self._reader_languages(session, conversation, who)
+            for language in sorted(set(readers.values()) - {message.language}):
+                self._translations.translate_into(session, message, language)
+            session.commit()
+            deliveries = {account: message_view(message, lang) for account, lang in readers.items()}
+            return Posted(message_view(message, who.language), deliveries)
+
+    def _store(
+        self,
+        session: Session,
+        who: Principal,
+        conversation: Conversation,
+        text: str,
+        client_id: str | None,
+    ) -> Message:
+        if client_id is not None:
+            existing = session.scalar(
+                select(Message).where(
+                    Message.sender_id == who.account_id, Message.client_id == client_id
+                )
+            )
+            if existing is not None:
+                return existing
+        language = self._detector().detect(text, fallback=who.language)
+        message = Message(
+            conversation_id=conversation.id,
+            sender_id=who.account_id,
+            sender_side=who.kind,
+            text=text,
+            language=language,
+            client_id=client_id,
+        )
+        session.add(message)
+        conversation.updated_at = utcnow()
+        try:
+            session.commit()  # durable before any translation is attempted
+        except IntegrityError as exc:  # the same client_id raced in twice
+            session.rollback()
+            raise InvalidInput(f"Message {client_id!r} was already posted.") from exc
+        return message
+
+    def _reader_languages(
+        self, session: Session, conversation: Conversation, sender: Principal
+    ) -> dict[int, str]:
+        """Every account on the other side, with its reading language."""
+        if sender.kind == "buyer":
+            query = select(Account.id, Account.language).where(
+                Account.supplier_id == conversation.supplier_id
+            )
+        else:
+            query = select(Account.id, Account.language).where(Account.id == conversation.buyer_id)
+        return dict(session.execute(query).all())
+
+    def messages(
+        self, who: Principal, conversation_id: int, *, before: int | None = None, limit: int = 50
+    ) -> tuple[list[MessageView], int | None]:
+        """Newest first, in the reader's language; returns the page and the next cursor."""
+        limit = max(1, min(limit, PAGE_MAX))
+        with self._factory() as session:
+            self.conversation(session, who, conversation_id)
+            query = (
+                select(Message)
+                .where(Message.conversation_id == conversation_id)
+                .order_by(Message.id.desc())
+                .limit(limit + 1)
+            )
+            if before is not None:
+                query = query.where(Message.id < before)
+            rows = list(session.scalars(query))
+            page = rows[:limit]
+            views = [self._view_translating(session, row, who.language) for row in page]
+            session.commit()
+        return views, (page[-1].id if len(rows) > limit else None)
+
+    def _view_translating(self, session: Session, message: Message, language: str) -> MessageView:
+        current = translation_of(message, language)
+        if message.language != language and (current is None or current.status != "done"):
+            self._translations.translate_into(session, message, language)
+        return message_view(message, language)
+
+
+def _is_party(who: Principal, conversation: Conversation) -> bool:
+    if who.kind == "buyer":
+        return conversation.buyer_id == who.account_id
+    return who.supplier_id is not None and conversation.supplier_id == who.supplier_id
+
+
+def _validate_text(text: str) -> str:
+    if not text.strip():
+        raise InvalidInput("The message is empty.")
+    if len(text) > MAX_MESSAGE_CHARS:
+        raise InvalidInput(
+            f"The message is {len(text)} characters long; the limit is {MAX_MESSAGE_CHARS}. "
+            "Split it into several messages."
+        )
+    return text

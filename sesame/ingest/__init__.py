@@ -1,0 +1,1 @@
+"""Ingest: catalog files in; rows, photos, embeddings and index vectors out."""

@@ -1,0 +1,258 @@
+"""Catalog ingestion: JSONL + images in, rows, embeddings and index vectors out.
+
+Idempotent and resumable: each batch of products commits its rows and their
+embeddings in one transaction, unchanged products are skipped, and the index is
+reconciled with the database at the end (and by every later run), so a run
+killed at any point is finished by the next one with every vector stored once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from sesame.catalog import repository as repo
+from sesame.catalog.db import session_scope
+from sesame.catalog.models import Product, Supplier
+from sesame.catalog.records import ProductRecord, SupplierRecord
+from sesame.core.errors import SesameError
+from sesame.ingest import prune
+from sesame.ingest.embedder import Embedder, Work
+from sesame.ingest.jsonl import RecordError, read_records
+from sesame.ingest.photos import PRODUCTS_FILE, ImageLimits, LoadedImage, read_photos, write_product
+from sesame.media.store import MediaStore
+
+__all__ = ["PRODUCTS_FILE", "ImageLimits", "IngestInterrupted", "IngestReport", "Ingestor"]
+logger = logging.getLogger(__name__)
+
+SUPPLIERS_FILE = "suppliers.jsonl"
+
+
+class IngestInterrupted(SesameError):
+    """Stopped between two batches on request (Ctrl-C); every finished batch is kept."""
+
+
+@dataclass
+class IngestReport:
+    suppliers_changed: int = 0
+    suppliers_unchanged: int = 0
+    products_changed: int = 0
+    products_unchanged: int = 0
+    products_embedded: int = 0
+    products_deleted: int = 0
+    suppliers_deleted: int = 0
+    embeddings_added: int = 0
+    pending_embeddings: int = 0
+    errors: list[RecordError] = field(default_factory=list)
+
+
+@dataclass
+class _Seen:
+    """What one file held: external id -> (row id, changed), and how many lines were bad."""
+
+    ids: dict[str, tuple[int, bool]] = field(default_factory=dict)
+    invalid: int = 0
+
+
+@dataclass
+class _Known:
+    """What the database held before the products file is read."""
+
+    hashes: dict[str, str]
+    counts: dict[int, int]
+    suppliers: dict[str, int]
+
+
+class Ingestor:
+    """Runs one ingestion of a catalog directory."""
+
+    def __init__(
+        self,
+        *,
+        sessions: Callable[[], Session],
+        media: MediaStore,
+        embedder: Embedder,
+        limits: ImageLimits,
+        batch_size: int = 32,
+        progress: Callable[[int], None] | None = None,
+        should_stop: Callable[[], bool] | None = None,
+    ) -> None:
+        self._sessions = sessions
+        self._media = media
+        self._embedder = embedder
+        self._limits = limits
+        self._batch_size = batch_size
+        self._progress = progress or (lambda _n: None)
+        self._should_stop = should_stop or (lambda: False)
+
+    def run(self, directory: Path, *, delete_missing: bool = False) -> IngestReport:
+        """Ingest ``directory``; bad records are reported, good ones are kept.
+
+        With ``delete_missing``, suppliers and products absent from the files are
+        deleted, unless a line of that file is invalid (a typo never deletes data).
+        """
+        report = IngestReport()
+        for name in (SUPPLIERS_FILE, PRODUCTS_FILE):
+            if not (directory / name).is_file():
+                raise SesameError(f"{directory / name} is missing: see the README for the format.")
+        suppliers = self._ingest_suppliers(directory / SUPPLIERS_FILE, report)
+        if delete_missing:
+            removed = prune.missing_suppliers(self._sessions, suppliers.ids, suppliers.invalid)
+            report.suppliers_deleted += removed.rows
+            self._embedder.remove(removed.embeddings)
+        products = self._ingest_products(directory, report)
+        changed = [row for row, was_changed in suppliers.ids.values() if was_changed]
+        self._refresh(changed)
+        if delete_missing:
+            removed = prune.missing_products(self._sessions, products.ids, products.invalid)
+            report.products_deleted += removed.rows
+            self._embedder.remove(removed.embeddings)
+        self._embedder.sync(self._sessions)
+        return report
+
+    # -- suppliers -----------------------------------------------------------------
+
+    def _ingest_suppliers(self, path: Path, report: IngestReport) -> _Seen:
+        seen = _Seen()
+        with session_scope(self._sessions) as session:
+            for line, record in read_records(path, SupplierRecord):
+                if isinstance(record, RecordError):
+                    report.errors.append(record)
+                    seen.invalid += 1
+                elif record.id in seen.ids:
+                    report.errors.append(
+                        RecordError(path.name, line, f"duplicate id {record.id!r}")
+                    )
+                    seen.invalid += 1
+                else:
+                    supplier, changed = repo.upsert_supplier(session, record)
+                    seen.ids[record.id] = (supplier.id, changed)
+                    report.suppliers_changed += changed
+                    report.suppliers_unchanged += not changed
+        return seen
+
+    def _refresh(self, supplier_ids: Sequence[int]) -> None:
+        """A changed supplier (verified, rating...) changes every vector's payload."""
+        if not supplier_ids:
+            return
+        with self._sessions() as session:
+            products = session.scalars(
+                select(Product.id).where(Product.supplier_id.in_(supplier_ids))
+            )
+            product_ids = list(products)
+        self._embedder.refresh(product_ids, self._sessions)
+
+    # -- products ------------------------------------------------------------------
+
+    def _ingest_products(self, directory: Path, report: IngestReport) -> _Seen:
+        known = self._known()
+        seen = _Seen()
+        records = read_records(directory / PRODUCTS_FILE, ProductRecord)
+        for batch in repo.batched(records, self._batch_size):
+            valid = [
+                (line, accepted)
+                for line, record in batch
+                if (accepted := self._accept(line, record, known, seen, report)) is not None
+            ]
+            self._ingest_batch(directory, valid, known, report)
+            self._progress(len(batch))
+            if self._should_stop():
+                self._embedder.sync(self._sessions)
+                raise IngestInterrupted(
+                    "Interrupted: what was committed is kept; run the same command to finish."
+                )
+        return seen
+
+    def _known(self) -> _Known:
+        with self._sessions() as session:
+            return _Known(
+                hashes=dict(
+                    session.execute(select(Product.external_id, Product.content_hash)).all()
+                ),
+                counts=self._embedder.counts(session),
+                suppliers=dict(session.execute(select(Supplier.external_id, Supplier.id)).all()),
+            )
+
+    @staticmethod
+    def _accept(
+        line: int, record: ProductRecord | RecordError, known: _Known, seen: _Seen,
+        report: IngestReport,
+    ) -> ProductRecord | None:  # fmt: skip
+        """The record if it is a new, valid product of a known supplier; errors are reported."""
+        problem: str | None = None
+        if isinstance(record, RecordError):
+            report.errors.append(record)
+            seen.invalid += 1
+            return None
+        if record.id in seen.ids:
+            problem = f"duplicate id {record.id!r}"
+        elif record.supplier_id not in known.suppliers:
+            problem = (
+                f"supplier_id {record.supplier_id!r} is not in {SUPPLIERS_FILE} or the database"
+            )
+            seen.invalid += 1
+        if problem is not None:
+            report.errors.append(RecordError(PRODUCTS_FILE, line, problem))
+            return None
+        seen.ids[record.id] = (0, True)
+        return record
+
+    def _ingest_batch(
+        self,
+        directory: Path,
+        batch: Sequence[tuple[int, ProductRecord]],
+        known: _Known,
+        report: IngestReport,
+    ) -> None:
+        work: list[Work] = []
+        with session_scope(self._sessions) as session:
+            for line, record in batch:
+                item = self._prepare(session, directory, line, record, known, report)
+                if item is not None:
+                    work.append(item)
+            session.flush()
+            result = self._embedder.embed(session, work)
+        report.products_embedded += result.embedded
+        report.pending_embeddings += result.pending
+        report.embeddings_added += len(result.added)
+        self._embedder.after_commit(result)
+
+    def _prepare(
+        self, session: Session, directory: Path, line: int, record: ProductRecord, known: _Known,
+        report: IngestReport,
+    ) -> Work | None:  # fmt: skip
+        """Write the product's rows if it changed; the work its vectors need, if any."""
+        images, errors = read_photos(directory, line, record, self._limits)
+        report.errors += errors
+        digest = _product_digest(record, images)
+        product = repo.product_by_external_id(session, record.id)
+        expected = len({image.sha256 for image in images}) + 1
+        rows_changed = known.hashes.get(record.id) != digest
+        product_id = product.id if product is not None else None
+        if not rows_changed and not self._embedder.needs_vectors(
+            known.counts, product_id, expected
+        ):
+            report.products_unchanged += 1
+            return None
+        if rows_changed:
+            product = write_product(
+                session, self._media, product, record, images=images,
+                supplier_id=known.suppliers[record.supplier_id], digest=digest,
+            )  # fmt: skip
+            report.products_changed += 1
+        else:
+            report.products_unchanged += 1
+        assert product is not None
+        decoded = {image.sha256: image.image for image in images}
+        return Work(product, decoded, record.text_for_embedding())
+
+
+def _product_digest(record: ProductRecord, images: list[LoadedImage]) -> str:
+    shas = ",".join(image.sha256 for image in images)
+    return hashlib.sha256(f"{record.content_hash()}|{shas}".encode()).hexdigest()

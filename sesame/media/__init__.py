@@ -1,0 +1,1 @@
+"""Photos: safe decoding of untrusted uploads, and content-addressed storage."""

@@ -1,0 +1,158 @@
+"""Settings to parts: the one place that maps ``Settings`` onto component parameters.
+
+Each function builds one part with plain parameters. Heavy libraries (torch,
+open_clip, CTranslate2) are imported inside the function that needs them, so
+that importing the composition root (and starting the web server) stays fast.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from sqlalchemy import Engine, text
+from sqlalchemy.orm import Session, sessionmaker
+
+from sesame.catalog.db import make_engine, make_session_factory, migrate
+from sesame.embeddings.base import Encoder
+from sesame.index.base import VectorIndex
+from sesame.index.factory import QdrantOptions, open_index
+from sesame.index.faiss_search import FaissParams
+from sesame.ingest.index_sync import reconcile_index
+from sesame.ingest.photos import ImageLimits
+from sesame.media.store import MediaStore
+from sesame.search.service import SearchOptions
+from sesame.settings import Settings
+from sesame.translation.base import Translator
+from sesame.translation.detect import LanguageDetector
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class Database:
+    engine: Engine
+    sessions: sessionmaker[Session]
+
+    def ping(self) -> bool:
+        try:
+            with self.engine.connect() as connection:
+                connection.execute(text("SELECT 1"))
+        except Exception:
+            logger.exception("Database check failed")
+            return False
+        return True
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+@dataclass(frozen=True, slots=True)
+class Translation:
+    translator: Translator
+    detector: LanguageDetector
+
+
+def open_database(settings: Settings) -> Database:
+    """Connect and bring the schema to the newest migration."""
+    engine = make_engine(settings.database_url, echo=settings.database.echo)
+    try:
+        migrate(engine)
+    except BaseException:
+        engine.dispose()
+        raise
+    return Database(engine, make_session_factory(engine))
+
+
+def load_encoder(settings: Settings) -> Encoder:
+    """The open_clip model, warmed up; raises ModelUnavailable without weights."""
+    from sesame.embeddings.clip import OpenClipEncoder
+
+    cfg = settings.embeddings
+    encoder = OpenClipEncoder.load(
+        cfg.model,
+        cfg.pretrained,
+        cache_dir=cfg.cache_dir,
+        allow_download=cfg.allow_download,
+        batch_size=cfg.batch_size,
+        torch_threads=cfg.torch_threads,
+    )
+    encoder.warm_up()
+    return encoder
+
+
+def faiss_params(settings: Settings) -> FaissParams:
+    cfg = settings.index
+    return FaissParams(
+        index_type=cfg.faiss_type,
+        exact_below=cfg.exact_below,
+        hnsw_m=cfg.hnsw_m,
+        ef_construction=cfg.hnsw_ef_construction,
+        ef_search=cfg.hnsw_ef_search,
+    )
+
+
+def open_vector_index(settings: Settings, encoder: Encoder, database: Database) -> VectorIndex:
+    """The index for ``encoder``'s vectors, reconciled with the stored embeddings."""
+    cfg = settings.index
+    index = open_index(
+        cfg.backend.value,
+        dim=encoder.dim,
+        model_id=encoder.model_id,
+        data_dir=settings.data_dir,
+        faiss=faiss_params(settings),
+        qdrant=QdrantOptions(
+            url=cfg.url, path=cfg.path, api_key=cfg.api_key, collection=cfg.collection
+        ),
+    )
+    try:
+        reconcile_index(index, database.sessions, encoder.model_id)
+    except BaseException:
+        index.close()
+        raise
+    return index
+
+
+def load_translation(settings: Settings) -> Translation:
+    """The installed Argos packages (offline-safe, reloaded when they change) and lingua."""
+    from sesame.translation.argos import ArgosTranslator, DecodingOptions
+    from sesame.translation.cache import CachingTranslator
+    from sesame.translation.detect import LinguaDetector
+    from sesame.translation.reloading import ReloadingTranslator, folder_stamp
+
+    cfg = settings.translation
+    folder = settings.argos_packages_dir
+    argos = ArgosTranslator(
+        folder,
+        decoding=DecodingOptions(beam_size=cfg.beam_size),
+        intra_threads=cfg.intra_threads,
+        inter_threads=settings.api.executor_threads,
+    )
+    reloading = ReloadingTranslator(
+        argos, lambda: folder_stamp(folder), interval=cfg.reload_interval_s
+    )
+    reloading.load()
+    translator = CachingTranslator(reloading, maxsize=cfg.cache_size)
+    return Translation(translator, LinguaDetector(set(cfg.languages)))
+
+
+def media_store(settings: Settings) -> MediaStore:
+    return MediaStore(settings.media_dir)
+
+
+def image_limits(settings: Settings) -> ImageLimits:
+    return ImageLimits(
+        max_pixels=settings.images.max_pixels, max_bytes=settings.images.max_upload_bytes
+    )
+
+
+def search_options(settings: Settings) -> SearchOptions:
+    cfg = settings.search
+    return SearchOptions(
+        default_limit=cfg.default_limit,
+        max_limit=cfg.max_limit,
+        max_query_chars=cfg.max_query_chars,
+        candidate_pool=cfg.candidate_pool,
+        trust_weight=cfg.trust_weight,
+        rrf_k=cfg.rrf_k,
+    )

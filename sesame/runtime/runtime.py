@@ -1,0 +1,144 @@
+"""The running parts of a Sesame process, and the services wired to them.
+
+Each part sits in a ``Slot``: the web server fills them in the background while
+it already answers, the CLI fills the ones a command needs before it runs.
+Services are built at once and reach their parts through the slots, so a part
+still loading answers 503 and a part that failed answers its own error.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from sqlalchemy.orm import Session
+
+from sesame.chat.accounts import Accounts
+from sesame.chat.service import ChatService
+from sesame.chat.translating import MessageTranslations
+from sesame.core.slots import Slot
+from sesame.embeddings.base import Encoder
+from sesame.index.base import VectorIndex
+from sesame.ingest.embedder import Embedder, IndexingEmbedder, PendingEmbedder
+from sesame.ingest.pipeline import Ingestor, IngestReport
+from sesame.media.store import MediaStore
+from sesame.runtime import parts
+from sesame.runtime.parts import Database, Translation
+from sesame.search.browse import CatalogBrowser
+from sesame.search.product_text import ProductTexts
+from sesame.search.query_language import QueryTranslator, UntranslatedQueries
+from sesame.search.service import Queries, SearchService
+from sesame.settings import Settings
+from sesame.translation.base import Translator
+from sesame.translation.detect import LanguageDetector
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class Slots:
+    database: Slot[Database] = field(default_factory=lambda: Slot("the database"))
+    encoder: Slot[Encoder] = field(default_factory=lambda: Slot("the embedding model"))
+    index: Slot[VectorIndex] = field(default_factory=lambda: Slot("the vector index"))
+    translation: Slot[Translation] = field(default_factory=lambda: Slot("the translation models"))
+    demo: Slot[IngestReport] = field(default_factory=lambda: Slot("the demo catalog"))
+
+
+class Runtime:
+    """Slots for the parts, and the services that use them."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.slots = Slots()
+        self.media: MediaStore = parts.media_store(settings)
+        self.accounts = Accounts(
+            sessions=self.session, languages=set(settings.translation.languages)
+        )
+        texts = ProductTexts(
+            translator=self.translator,
+            catalog_language=settings.translation.catalog_language,
+            languages=settings.translation.languages,
+        )
+        self.search = SearchService(
+            sessions=self.session,
+            options=parts.search_options(settings),
+            encoder=self.slots.encoder.get,
+            index=self.slots.index.get,
+            queries=self._queries(),
+            texts=texts,
+        )
+        self.browse = CatalogBrowser(sessions=self.session, media=self.media, texts=texts)
+        self.translations = MessageTranslations(sessions=self.session, translator=self.translator)
+        self.chat = ChatService(
+            sessions=self.session, translations=self.translations, detector=self.detector
+        )
+
+    # -- what services reach through ------------------------------------------------
+
+    def session(self) -> Session:
+        """A database session; NotReady while the database is still loading."""
+        return self.slots.database.get().sessions()
+
+    def encoder(self) -> Encoder:
+        """The embedding model; NotReady (or why it failed) until it has loaded."""
+        return self.slots.encoder.get()
+
+    def index(self) -> VectorIndex:
+        return self.slots.index.get()
+
+    def translator(self) -> Translator:
+        return self.slots.translation.get().translator
+
+    def detector(self) -> LanguageDetector:
+        return self.slots.translation.get().detector
+
+    def _queries(self) -> Queries:
+        cfg = self.settings.translation
+        languages = set(cfg.languages)
+        if cfg.translate_queries:
+            return QueryTranslator(
+                detector=self.detector, translator=self.translator,
+                catalog_language=cfg.catalog_language, languages=languages,
+            )  # fmt: skip
+        return UntranslatedQueries(
+            detector=self.detector, catalog_language=cfg.catalog_language, languages=languages
+        )
+
+    # -- ingestion ------------------------------------------------------------------
+
+    def embedder(self) -> Embedder:
+        """Encode and index when the model is ready; otherwise store products as pending."""
+        encoder, index = self.slots.encoder.peek(), self.slots.index.peek()
+        if encoder is None or index is None:
+            return PendingEmbedder()
+        return IndexingEmbedder(encoder, index)
+
+    def ingestor(
+        self,
+        *,
+        batch_size: int | None = None,
+        progress: Callable[[int], None] | None = None,
+        should_stop: Callable[[], bool] | None = None,
+    ) -> Ingestor:
+        return Ingestor(
+            sessions=self.session,
+            media=self.media,
+            embedder=self.embedder(),
+            limits=parts.image_limits(self.settings),
+            batch_size=batch_size or self.settings.embeddings.batch_size,
+            progress=progress,
+            should_stop=should_stop,
+        )
+
+    # -- life cycle -----------------------------------------------------------------
+
+    def close(self) -> None:
+        """Release what was opened: flush and close the index, dispose of the engine."""
+        index = self.slots.index.peek()
+        if index is not None:
+            index.flush()
+            index.close()
+        database = self.slots.database.peek()
+        if database is not None:
+            database.close()

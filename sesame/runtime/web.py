@@ -1,0 +1,88 @@
+"""The web server's composition: a runtime whose parts load in the background.
+
+The process answers at once: ``/healthz`` from the first second, ``/readyz``
+naming what is still loading, and requests that need a loading part get 503
+with Retry-After. Whatever started is stopped again, in reverse order, when
+the server stops or a later step of the start fails.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+from fastapi import FastAPI
+
+from sesame.api.app import build_app
+from sesame.api.deps import Services
+from sesame.api.hub import ConnectionHub
+from sesame.chat.events import make_bus
+from sesame.core.slots import Readiness, Slot
+from sesame.runtime.runtime import Runtime
+from sesame.runtime.startup import Startup, load_in_background
+from sesame.settings import Settings
+
+logger = logging.getLogger(__name__)
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """Build the app; database, models and index load after start, in the background."""
+    settings = settings or Settings()
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        async with contextlib.AsyncExitStack() as stack:
+            runtime = Runtime(settings)
+            stack.callback(runtime.close)
+            executor = ThreadPoolExecutor(
+                max_workers=settings.api.executor_threads, thread_name_prefix="sesame"
+            )
+            stack.callback(executor.shutdown, wait=True)
+            startup = Startup(runtime)
+            loading = asyncio.create_task(load_in_background(startup, executor))
+            stack.push_async_callback(_stop, startup, loading)
+            hub = ConnectionHub(make_bus(settings.events.redis_url, settings.events.channel))
+            await hub.start()
+            stack.push_async_callback(hub.close)
+            app.state.services = _services(runtime, startup, executor, hub)
+            yield
+
+    return build_app(settings, lifespan)
+
+
+def _services(
+    runtime: Runtime, startup: Startup, executor: ThreadPoolExecutor, hub: ConnectionHub
+) -> Services:
+    slots = runtime.slots
+    parts: dict[str, Slot[Any]] = {
+        "database": slots.database,
+        "model": slots.encoder,
+        "index": slots.index,
+        "translation": slots.translation,
+    }
+    if runtime.settings.demo.autoload:
+        parts["demo"] = slots.demo
+    checks = {"database": lambda: slots.database.get().ping()}
+    return Services(
+        settings=runtime.settings,
+        search=runtime.search,
+        browse=runtime.browse,
+        chat=runtime.chat,
+        accounts=runtime.accounts,
+        hub=hub,
+        executor=executor,
+        readiness=Readiness(parts, checks),
+    )
+
+
+async def _stop(startup: Startup, loading: asyncio.Task[None]) -> None:
+    """Let the step in progress finish (a thread cannot be interrupted), skip the rest."""
+    startup.cancelled.set()
+    if not loading.done():
+        logger.info("Waiting for the start-up step in progress to finish")
+    with contextlib.suppress(Exception):
+        await loading

@@ -1,0 +1,1 @@
+"""Search: photo and multilingual text search grouped by supplier, ranking, and catalog reads."""

@@ -1,0 +1,64 @@
+"""Catalog reads behind search results: a supplier, a product (in the reader's
+language), and a stored product photo."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy.orm import Session
+
+from sesame.catalog import repository as repo
+from sesame.catalog.models import Product, ProductImage, Supplier
+from sesame.core.errors import NotFound
+from sesame.media.store import MediaStore
+from sesame.search.product_text import ProductTexts, TranslatedText
+
+
+@dataclass(frozen=True, slots=True)
+class ProductPage:
+    product: Product
+    translated: TranslatedText | None
+
+
+@dataclass(frozen=True, slots=True)
+class StoredImage:
+    path: Path
+    mime: str
+
+
+class CatalogBrowser:
+    def __init__(
+        self, *, sessions: Callable[[], Session], media: MediaStore, texts: ProductTexts
+    ) -> None:
+        self._sessions = sessions
+        self._media = media
+        self._texts = texts
+
+    def supplier(self, supplier_id: str) -> Supplier:
+        with self._sessions() as session:
+            supplier = repo.supplier_by_external_id(session, supplier_id)
+        if supplier is None:
+            raise NotFound(f"No supplier with id {supplier_id!r}.")
+        return supplier
+
+    def product(self, product_id: str, *, language: str | None = None) -> ProductPage:
+        """One product with its images and supplier, optionally translated for the reader."""
+        with self._sessions() as session:
+            product = repo.product_by_external_id(session, product_id)
+        if product is None:
+            raise NotFound(f"No product with id {product_id!r}.")
+        translated = None
+        if language is not None:
+            translated = self._texts.for_reader(
+                language, title=product.title, description=product.description
+            )
+        return ProductPage(product, translated)
+
+    def image(self, image_id: int) -> StoredImage:
+        with self._sessions() as session:
+            image = session.get(ProductImage, image_id)
+            if image is None:
+                raise NotFound(f"No image with id {image_id}.")
+            return StoredImage(self._media.path(image.path), image.mime)

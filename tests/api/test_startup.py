@@ -1,0 +1,134 @@
+"""Start-up: the server answers at once and says what is still loading.
+
+A real server process is started with the embedding model's loader made slow
+(the test wraps the real loader, so the real model still loads afterwards).
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from sesame.core.errors import SesameError
+from sesame.runtime.web import create_app
+from tests.api.conftest import api_settings
+from tests.api.test_chat_processes import free_port
+from tests.conftest import TINY_MODEL, serving
+
+SLOW_SECONDS = 8.0
+# Runs `sesame serve` with the real model loader behind a sleep.
+LAUNCHER = """
+import sys, time
+from sesame.runtime import parts
+real = parts.load_encoder
+def slow(settings):
+    time.sleep(float(sys.argv[1]))
+    return real(settings)
+parts.load_encoder = slow
+from sesame.cli import app
+app(["serve", "--no-demo", "--port", sys.argv[2]])
+"""
+
+
+@pytest.fixture
+def slow_server(
+    ingested_data_dir: Path, tiny_clip_checkpoint: Path, demo_catalog: Path, tmp_path: Path
+) -> Iterator[tuple[str, float, bytes]]:
+    """A server whose model loads slowly; yields its URL and how long /healthz took."""
+    data = tmp_path / "data"
+    shutil.copytree(ingested_data_dir, data)
+    port = free_port()
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "SESAME_DATA_DIR": str(data),
+        "SESAME_EMBEDDINGS__MODEL": TINY_MODEL,
+        "SESAME_EMBEDDINGS__PRETRAINED": str(tiny_clip_checkpoint),
+    }
+    log = (tmp_path / "server.log").open("wb")
+    started = time.monotonic()
+    process = subprocess.Popen(
+        [sys.executable, "-c", LAUNCHER, str(SLOW_SECONDS), str(port)],
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        healthy_after = _first_healthz(url, process, started)
+        yield url, healthy_after, next(demo_catalog.glob("images/*.jpg")).read_bytes()
+    finally:
+        process.terminate()
+        process.wait(timeout=60)
+        log.close()
+
+
+def _first_healthz(url: str, process: subprocess.Popen[bytes], started: float) -> float:
+    deadline = started + 60
+    while time.monotonic() < deadline:
+        assert process.poll() is None, "the server exited"
+        try:
+            if httpx.get(f"{url}/healthz", timeout=0.5).status_code == 200:
+                return time.monotonic() - started
+        except httpx.TransportError:
+            time.sleep(0.02)
+    raise AssertionError("/healthz never answered")
+
+
+def test_a_slow_model_leaves_the_server_answering_and_saying_what_is_loading(
+    slow_server: tuple[str, float, bytes],
+) -> None:
+    url, healthy_after, photo = slow_server
+    assert healthy_after < 2.0, f"/healthz first answered after {healthy_after:.2f} s"
+    ready = httpx.get(f"{url}/readyz")
+    assert ready.status_code == 503
+    assert int(ready.headers["Retry-After"]) > 0
+    model = ready.json()["components"]["model"]
+    assert model["state"] == "loading"
+    assert "still loading" in model["detail"]
+    text = httpx.post(f"{url}/v1/search/text", json={"query": "red mug"})
+    image = httpx.post(f"{url}/v1/search/image", files={"image": ("p.jpg", photo, "image/jpeg")})
+    for response in (text, image):
+        assert response.status_code == 503
+        assert int(response.headers["Retry-After"]) > 0
+        assert "is still loading; try again in a few seconds" in response.json()["detail"]
+    _wait_ready(url)
+    assert httpx.post(f"{url}/v1/search/text", json={"query": "red mug"}).json()["mode"] == "hybrid"
+    found = httpx.post(f"{url}/v1/search/image", files={"image": ("p.jpg", photo, "image/jpeg")})
+    assert found.status_code == 200
+    assert found.json()["results"]
+
+
+def _wait_ready(url: str) -> None:
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        if httpx.get(f"{url}/readyz").status_code == 200:
+            return
+        time.sleep(0.2)
+    raise AssertionError("the server never became ready")
+
+
+def test_a_failed_start_stops_what_it_had_started(
+    ingested_data_dir: Path, tiny_clip_checkpoint: Path, tmp_path: Path
+) -> None:
+    data = tmp_path / "data"
+    shutil.copytree(ingested_data_dir, data)
+    # Nothing listens on port 1: the event bus cannot start, after the loading has begun.
+    settings = api_settings(
+        data, tiny_clip_checkpoint, events={"redis_url": "redis://127.0.0.1:1/0"}
+    )
+    before = set(threading.enumerate())
+    with (
+        pytest.raises(SesameError, match="SESAME_EVENTS__REDIS_URL"),
+        serving(create_app(settings)),
+    ):
+        pass
+    leftover = [t.name for t in set(threading.enumerate()) - before if t.name.startswith("sesame")]
+    assert leftover == []
