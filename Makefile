@@ -14,8 +14,10 @@ $(STAMP): pyproject.toml dev/pyproject.toml
 	rm -f $(VENV)/.installed-*
 	touch $(STAMP)
 
+# Downloads missing weights (with a progress bar) when online; offline it says so and serves on.
 run: $(STAMP)
-	SESAME_DEMO__AUTOLOAD=$${SESAME_DEMO__AUTOLOAD:-true} $(BIN)/sesame serve
+	SESAME_DEMO__AUTOLOAD=$${SESAME_DEMO__AUTOLOAD:-true} \
+	SESAME_EMBEDDINGS__ALLOW_DOWNLOAD=$${SESAME_EMBEDDINGS__ALLOW_DOWNLOAD:-true} $(BIN)/sesame serve
 
 # Offline demo: trains the small test model (about two minutes) and serves with it.
 demo: $(STAMP)

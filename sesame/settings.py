@@ -77,15 +77,75 @@ class SearchSettings(BaseModel):
 
 class ImageSettings(BaseModel):
     max_upload_bytes: int = Field(default=20 * 1024 * 1024, ge=1024)
-    # Decompression-bomb guard: images with more pixels are refused before decoding.
-    max_pixels: int = Field(default=50_000_000, ge=10_000)
+    # Decompression-bomb guard: images with more pixels are refused before decoding
+    # (48 MP admits the largest common phone photos, 8000x6000).
+    max_pixels: int = Field(default=48_000_000, ge=10_000)
+    # Photos are decoded and reduced to about this many pixels on their short side (after
+    # the crop): twice what the encoder looks at, so crops and resizing keep their detail.
+    decode_min_side: int = Field(default=448, ge=32, le=8192)
 
 
 class ApiSettings(BaseModel):
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)
-    # Threads for blocking work (torch, FAISS, image decoding, database).
+    # Threads for database work (sign-in, conversations, catalog reads).
     executor_threads: int = Field(default=4, ge=1, le=64)
+    # Each kind of blocking work has its own pool: workers, and calls allowed to wait.
+    # Beyond that a request gets 503 with Retry-After instead of queueing without end.
+    database_queue: int = Field(default=64, ge=0, le=10_000)
+    model_workers: int = Field(default=2, ge=1, le=64)
+    model_queue: int = Field(default=8, ge=0, le=10_000)
+    translation_workers: int = Field(default=2, ge=1, le=64)
+    translation_queue: int = Field(default=16, ge=0, le=10_000)
+    # Request bodies: JSON and forms without files, and each upload route's own limit.
+    max_json_bytes: int = Field(default=64 * 1024, ge=1024)
+
+
+class LimitSettings(BaseModel):
+    """Rate limits ("N/second|minute|hour|day"), per client address or per account.
+
+    Counts live in Redis when SESAME_EVENTS__REDIS_URL is set (shared by every
+    server process), else in the process.
+    """
+
+    enabled: bool = True
+    signup_per_ip: str = "20/hour"
+    search_per_ip: str = "120/minute"
+    upload_per_ip: str = "60/minute"
+    messages_per_account: str = "60/minute"
+    conversations_per_account: str = "30/minute"
+    tickets_per_account: str = "60/minute"
+    key_prefix: str = "sesame-limits"
+
+    @model_validator(mode="after")
+    def _parseable(self) -> LimitSettings:
+        from limits import parse
+
+        for name, value in self.model_dump().items():
+            if name.endswith(("_per_ip", "_per_account")):
+                try:
+                    parse(value)
+                except ValueError as exc:
+                    raise ValueError(
+                        f"SESAME_LIMITS__{name.upper()}={value!r} is not a rate like '10/minute'."
+                    ) from exc
+        return self
+
+
+class AccountSettings(BaseModel):
+    # API tokens expire; a signed-in client gets a fresh one from POST /v1/me/tokens.
+    token_ttl_days: float = Field(default=30.0, gt=0, le=3650)
+    # WebSocket tickets: single use, and worthless after this many seconds.
+    ticket_ttl_s: int = Field(default=60, ge=5, le=3600)
+
+
+class LiveSettings(BaseModel):
+    max_sockets_per_account: int = Field(default=5, ge=1, le=100)
+    # Messages waiting for a slow reader; a reader this far behind is disconnected.
+    outbound_queue: int = Field(default=100, ge=1, le=10_000)
+    max_frame_bytes: int = Field(default=64 * 1024, ge=1024, le=16 * 1024 * 1024)
+    # How often open sockets check that their token is still valid.
+    recheck_s: float = Field(default=30.0, gt=0, le=3600)
 
 
 class DemoSettings(BaseModel):
@@ -114,6 +174,10 @@ class TranslationSettings(BaseModel):
     translate_queries: bool = True
     # Seconds between checks of the packages folder for installed or removed packages.
     reload_interval_s: float = Field(default=2.0, ge=0.0, le=3600.0)
+    # Model work per request: titles of a result page, and characters of a description,
+    # translated while the buyer waits; the rest is translated in the background and kept.
+    title_budget: int = Field(default=20, ge=0, le=1000)
+    description_chars: int = Field(default=2000, ge=100, le=100_000)
 
     @model_validator(mode="after")
     def _catalog_language_supported(self) -> TranslationSettings:
@@ -147,6 +211,9 @@ class Settings(BaseSettings):
     demo: DemoSettings = DemoSettings()
     translation: TranslationSettings = TranslationSettings()
     events: EventSettings = EventSettings()
+    limits: LimitSettings = LimitSettings()
+    accounts: AccountSettings = AccountSettings()
+    live: LiveSettings = LiveSettings()
 
     @property
     def database_url(self) -> str:

@@ -3,7 +3,9 @@ the demo catalog, and the small open_clip model trained by the repo's own script
 
 from __future__ import annotations
 
+import logging
 import os
+import re
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -14,6 +16,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, text
 
+from sesame.runtime.logs import install_redaction
 from sesame.runtime.runtime import Runtime
 from sesame.runtime.startup import Startup
 from sesame.settings import Settings
@@ -25,6 +28,36 @@ TINY_MODEL = "sesame-tiny"
 TINY_STEPS = 450
 DEMO_PRODUCTS = 300  # the default demo catalog: it has the red mugs
 SMALL_PRODUCTS = 60
+
+
+SECRET = re.compile(r"\b(ses|wst)_[A-Za-z0-9_-]{16,}")
+
+
+class SecretWatch(logging.Handler):
+    """Every log record of the test session, checked for a bearer token or a ticket."""
+
+    def __init__(self) -> None:
+        super().__init__(level=logging.DEBUG)
+        self.found: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        line = record.getMessage() + (record.exc_text or "")
+        if SECRET.search(line):
+            self.found.append(f"{record.name}: {line[:300]}")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def no_secret_in_any_log_line() -> Iterator[None]:
+    install_redaction()  # as every server and CLI process does at start-up
+    root = logging.getLogger()
+    watch = SecretWatch()
+    level = root.level
+    root.setLevel(min(level or logging.WARNING, logging.INFO))
+    root.addHandler(watch)
+    yield
+    root.removeHandler(watch)
+    root.setLevel(level)
+    assert not watch.found, watch.found
 
 
 def wait_until_loaded(client: TestClient, timeout: float = 300.0) -> dict[str, object]:

@@ -13,11 +13,13 @@ from fastapi import FastAPI
 
 from sesame.api.errors import install_error_handlers
 from sesame.api.limits import BodySizeLimit
-from sesame.api.routes import catalog, conversations, health, search
+from sesame.api.routes import accounts, catalog, conversations, health, live, search
 from sesame.settings import Settings
 
 MULTIPART_MARGIN = 64 * 1024
 Lifespan = Callable[[FastAPI], AbstractAsyncContextManager[None]]
+# Routes that take a photo (multipart); every other body is held to the JSON limit.
+UPLOAD_ROUTES = (r"^/v1/search/image$",)
 
 
 def build_app(settings: Settings, lifespan: Lifespan) -> FastAPI:
@@ -28,7 +30,12 @@ def build_app(settings: Settings, lifespan: Lifespan) -> FastAPI:
         lifespan=lifespan,
     )
     install_error_handlers(app)
-    app.add_middleware(BodySizeLimit, max_bytes=settings.images.max_upload_bytes + MULTIPART_MARGIN)
-    for module in (health, search, catalog, conversations):
+    upload = settings.images.max_upload_bytes + MULTIPART_MARGIN
+    app.add_middleware(
+        BodySizeLimit,
+        default=settings.api.max_json_bytes,
+        routes=[(pattern, upload) for pattern in UPLOAD_ROUTES],
+    )
+    for module in (health, search, catalog, accounts, conversations, live):
         app.include_router(module.router)
     return app

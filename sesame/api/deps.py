@@ -1,16 +1,15 @@
 """Dependencies: each route gets exactly what it needs, as an ``Annotated`` alias.
 
 The composition root puts a ``Services`` on ``app.state`` in the lifespan;
-nothing here builds anything.
+nothing here builds anything. Blocking work runs on the pool of its kind
+(``run_on``): database, model or translation.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
-from concurrent.futures import Executor
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from functools import partial
 from typing import Annotated, ParamSpec, TypeVar
 
 from fastapi import Depends, Request
@@ -18,8 +17,10 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from starlette.requests import HTTPConnection
 
 from sesame.api.hub import ConnectionHub
+from sesame.api.ratelimit import RateLimiter, account_key, limited_by_ip
 from sesame.chat.accounts import Accounts, Principal
 from sesame.chat.service import ChatService
+from sesame.core.pools import BoundedPool, Pools
 from sesame.core.slots import Readiness
 from sesame.search.browse import CatalogBrowser
 from sesame.search.service import SearchService
@@ -37,7 +38,8 @@ class Services:
     chat: ChatService
     accounts: Accounts
     hub: ConnectionHub
-    executor: Executor
+    pools: Pools
+    limiter: RateLimiter
     readiness: Readiness
 
 
@@ -70,12 +72,16 @@ def get_hub(connection: HTTPConnection) -> ConnectionHub:
     return services(connection).hub
 
 
-def get_executor(connection: HTTPConnection) -> Executor:
-    return services(connection).executor
+def get_pools(connection: HTTPConnection) -> Pools:
+    return services(connection).pools
 
 
 def get_readiness(connection: HTTPConnection) -> Readiness:
     return services(connection).readiness
+
+
+def get_limiter(connection: HTTPConnection) -> RateLimiter:
+    return services(connection).limiter
 
 
 _bearer = HTTPBearer(auto_error=False, description="An API token from POST /v1/accounts")
@@ -87,7 +93,7 @@ async def get_principal(
 ) -> Principal:
     found = services(request)
     token = credentials.credentials if credentials else None
-    return await run_blocking(found.executor, found.accounts.authenticate, token)
+    return await run_on(found.pools.database, found.accounts.authenticate, token)
 
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]
@@ -96,14 +102,24 @@ BrowseDep = Annotated[CatalogBrowser, Depends(get_browse)]
 ChatDep = Annotated[ChatService, Depends(get_chat)]
 AccountsDep = Annotated[Accounts, Depends(get_accounts)]
 HubDep = Annotated[ConnectionHub, Depends(get_hub)]
-ExecutorDep = Annotated[Executor, Depends(get_executor)]
+PoolsDep = Annotated[Pools, Depends(get_pools)]
 ReadinessDep = Annotated[Readiness, Depends(get_readiness)]
 CurrentUser = Annotated[Principal, Depends(get_principal)]
 
 
-async def run_blocking(
-    executor: Executor, func: Callable[P, R], *args: P.args, **kwargs: P.kwargs
-) -> R:
-    """Run torch, FAISS, Pillow or database work off the event loop, on the bounded pool."""
-    loop = asyncio.get_running_loop()
-    return await loop.run_in_executor(executor, partial(func, *args, **kwargs))
+def limited_by_account(rule: str) -> Callable[[Principal, HTTPConnection], Awaitable[None]]:
+    """A dependency that counts the request against ``rule`` for the calling account."""
+
+    async def check(user: CurrentUser, connection: HTTPConnection) -> None:
+        await get_limiter(connection).hit(rule, account_key(user.account_id))
+
+    return check
+
+
+def per_ip(rule: str) -> Callable[[HTTPConnection], Awaitable[None]]:
+    return limited_by_ip(rule, get_limiter)
+
+
+async def run_on(pool: BoundedPool, func: Callable[P, R], *args: P.args, **kwargs: P.kwargs) -> R:
+    """Run blocking work off the event loop on ``pool``; Overloaded (503) when it is full."""
+    return await asyncio.wrap_future(pool.submit(func, *args, **kwargs))

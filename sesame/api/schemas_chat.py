@@ -60,6 +60,7 @@ class AccountOut(BaseModel):
 class NewAccountOut(BaseModel):
     account: AccountOut
     token: str = Field(description="Shown once: send it as 'Authorization: Bearer <token>'")
+    expires_at: UtcDatetime | None = None
 
 
 class NewConversation(BaseModel):
@@ -133,3 +134,30 @@ class MessageOut(BaseModel):
 class MessagePage(BaseModel):
     messages: list[MessageOut]
     next_before: int | None
+
+
+class ConversationPage(BaseModel):
+    conversations: list[ConversationOut]
+    next_cursor: str | None = Field(description="Pass as ?cursor= for the next page")
+
+
+class TokenOut(BaseModel):
+    token: str = Field(description="Shown once: send it as 'Authorization: Bearer <token>'")
+    expires_at: UtcDatetime
+
+
+class RevokeRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    all: bool = Field(
+        default=False, description="Revoke every token of the account, not just this one"
+    )
+
+
+class RevokeOut(BaseModel):
+    revoked: int
+
+
+class TicketOut(BaseModel):
+    ticket: str = Field(description="Connect to /v1/ws?ticket=<ticket>; single use")
+    expires_in: int = Field(description="Seconds the ticket stays valid")

@@ -24,8 +24,9 @@ SessionFactory = Callable[[], Session]
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     # WAL lets the API read while `sesame ingest` writes; foreign keys for cascades.
+    # synchronous=FULL: an acknowledged commit survives a power loss (NORMAL can lose it).
     cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA synchronous=FULL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=30000")
     cursor.close()

@@ -162,7 +162,24 @@ class ApiToken(Base):
     )
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+
+class WsTicket(Base):
+    """A short-lived, single-use ticket that opens a WebSocket for a token's account.
+
+    The ticket travels in the socket's URL (browsers cannot set headers there), so
+    it must be worthless once used or a minute old; the token itself never does.
+    """
+
+    __tablename__ = "ws_tickets"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    ticket_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    token_id: Mapped[int] = mapped_column(ForeignKey("api_tokens.id", ondelete="CASCADE"))
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
 
 
 class Conversation(Base):
@@ -185,7 +202,8 @@ class Message(Base):
     """What a user wrote, exactly as written, with its detected language."""
 
     __tablename__ = "messages"
-    __table_args__ = (UniqueConstraint("sender_id", "client_id"),)
+    # The idempotency key is the client's, within one conversation.
+    __table_args__ = (UniqueConstraint("conversation_id", "sender_id", "client_id"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     conversation_id: Mapped[int] = mapped_column(
@@ -216,4 +234,22 @@ class MessageTranslation(Base):
     text: Mapped[str | None] = mapped_column(Text, nullable=True)
     status: Mapped[str] = mapped_column(String(16))  # "done" | "untranslated"
     reason: Mapped[str | None] = mapped_column(String(500), nullable=True)
+    # Failed attempts, and when a read may try again (exponential back-off).
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    retry_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class ProductTranslation(Base):
+    """A product's title or description in a reader's language, for the text it was made of."""
+
+    __tablename__ = "product_translations"
+
+    product_id: Mapped[int] = mapped_column(
+        ForeignKey("products.id", ondelete="CASCADE"), primary_key=True
+    )
+    language: Mapped[str] = mapped_column(String(8), primary_key=True)
+    field: Mapped[str] = mapped_column(String(16), primary_key=True)  # "title" | "description"
+    source_hash: Mapped[str] = mapped_column(String(64))
+    text: Mapped[str] = mapped_column(Text)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

@@ -1,43 +1,24 @@
-"""Buyer and supplier-staff accounts, and bearer-token authentication.
-
-Tokens are 256-bit random strings shown once at creation; the database keeps
-only their SHA-256, so a leaked database does not leak usable tokens.
-"""
+"""Buyer and supplier-staff accounts: sign-up, sign-in by token, tickets, revocation."""
 
 from __future__ import annotations
 
-import hashlib
 import re
-import secrets
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Literal
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from sesame.catalog import repository as repo
-from sesame.catalog.models import Account, ApiToken, utcnow
-from sesame.core.errors import InvalidInput, NotFound, Unauthorized
+from sesame.catalog.db import session_scope
+from sesame.catalog.models import Account
+from sesame.chat import tokens
+from sesame.chat.tokens import AccountKind, Principal
+from sesame.core.errors import InvalidInput, NotFound
 
-AccountKind = Literal["buyer", "supplier"]
-TOKEN_PREFIX = "ses_"  # noqa: S105 - a prefix, not a secret
+__all__ = ["AccountKind", "Accounts", "Principal", "create_account"]
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-
-
-@dataclass(frozen=True, slots=True)
-class Principal:
-    """Who is calling: the account and, for supplier staff, their supplier."""
-
-    account_id: int
-    kind: AccountKind
-    language: str
-    supplier_id: int | None
-    name: str
-
-
-def hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
+DEFAULT_TOKEN_TTL = timedelta(days=30)
 
 
 def create_account(
@@ -49,6 +30,7 @@ def create_account(
     supported_languages: set[str],
     email: str | None = None,
     supplier_external_id: str | None = None,
+    token_ttl: timedelta = DEFAULT_TOKEN_TTL,
 ) -> tuple[Account, str]:
     """Create an account and its first token; returns both (the token only this once)."""
     language = language.strip().lower()
@@ -67,7 +49,8 @@ def create_account(
     )
     session.add(account)
     session.flush()
-    return account, issue_token(session, account)
+    token, _expires = tokens.issue_token(session, account, token_ttl)
+    return account, token
 
 
 def _supplier_for(session: Session, kind: AccountKind, external_id: str | None) -> int | None:
@@ -83,43 +66,21 @@ def _supplier_for(session: Session, kind: AccountKind, external_id: str | None) 
     return supplier.id
 
 
-def issue_token(session: Session, account: Account) -> str:
-    token = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    session.add(ApiToken(account_id=account.id, token_hash=hash_token(token)))
-    session.flush()
-    return token
-
-
-def revoke_tokens(session: Session, account_id: int) -> int:
-    tokens = session.scalars(
-        select(ApiToken).where(ApiToken.account_id == account_id, ApiToken.revoked_at.is_(None))
-    ).all()
-    for token in tokens:
-        token.revoked_at = utcnow()
-    return len(tokens)
-
-
-def authenticate(session: Session, token: str | None) -> Principal:
-    """The caller behind a bearer token; Unauthorized if it is missing, unknown or revoked."""
-    if not token:
-        raise Unauthorized("Send an API token: 'Authorization: Bearer <token>'.")
-    row = session.execute(
-        select(Account)
-        .join(ApiToken, ApiToken.account_id == Account.id)
-        .where(ApiToken.token_hash == hash_token(token), ApiToken.revoked_at.is_(None))
-    ).scalar_one_or_none()
-    if row is None:
-        raise Unauthorized("The API token is unknown or revoked.")
-    kind: AccountKind = "supplier" if row.kind == "supplier" else "buyer"
-    return Principal(row.id, kind, row.language, row.supplier_id, row.name)
-
-
 class Accounts:
-    """Sign-up and authentication over the database (framework-free)."""
+    """Sign-up, authentication, tokens and tickets over the database (framework-free)."""
 
-    def __init__(self, *, sessions: Callable[[], Session], languages: set[str]) -> None:
+    def __init__(
+        self,
+        *,
+        sessions: Callable[[], Session],
+        languages: set[str],
+        token_ttl: timedelta = DEFAULT_TOKEN_TTL,
+        ticket_ttl: timedelta = timedelta(seconds=60),
+    ) -> None:
         self._sessions = sessions
         self._languages = languages
+        self.token_ttl = token_ttl
+        self.ticket_ttl = ticket_ttl
 
     def create(
         self,
@@ -131,19 +92,40 @@ class Accounts:
         supplier: str | None = None,
     ) -> tuple[Account, str]:
         """Create and commit an account; returns it and its token (shown only this once)."""
-        with self._sessions() as session:
-            account, token = create_account(
-                session,
-                kind=kind,
-                name=name,
-                language=language,
-                email=email,
-                supplier_external_id=supplier,
-                supported_languages=self._languages,
-            )
-            session.commit()
-        return account, token
+        with session_scope(self._sessions) as session:
+            return create_account(
+                session, kind=kind, name=name, language=language, email=email,
+                supplier_external_id=supplier, supported_languages=self._languages,
+                token_ttl=self.token_ttl,
+            )  # fmt: skip
 
     def authenticate(self, token: str | None) -> Principal:
         with self._sessions() as session:
-            return authenticate(session, token)
+            return tokens.authenticate(session, token)
+
+    def new_token(self, account_id: int) -> tuple[str, datetime]:
+        """Another token for the account (a signed-in client renewing before expiry)."""
+        with session_scope(self._sessions) as session:
+            account = session.get(Account, account_id)
+            if account is None:
+                raise NotFound(f"No account {account_id}.")
+            return tokens.issue_token(session, account, self.token_ttl)
+
+    def revoke(self, account_id: int, token_id: int | None = None) -> int:
+        """Revoke one token (or, with None, every token) of the account."""
+        with session_scope(self._sessions) as session:
+            if session.get(Account, account_id) is None:
+                raise NotFound(f"No account {account_id}.")
+            return tokens.revoke_tokens(session, account_id, token_id)
+
+    def ticket(self, who: Principal) -> str:
+        with session_scope(self._sessions) as session:
+            return tokens.issue_ticket(session, who, self.ticket_ttl)
+
+    def redeem(self, ticket: str | None) -> Principal:
+        with session_scope(self._sessions) as session:
+            return tokens.redeem_ticket(session, ticket)
+
+    def token_is_valid(self, token_id: int) -> bool:
+        with self._sessions() as session:
+            return tokens.token_is_valid(session, token_id)

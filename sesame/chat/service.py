@@ -10,13 +10,21 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from sesame.catalog import repository as repo
-from sesame.catalog.models import Account, Conversation, Message, Supplier, utcnow
+from sesame.catalog.models import (
+    Account,
+    Conversation,
+    Message,
+    MessageTranslation,
+    Supplier,
+    utcnow,
+)
 from sesame.chat.accounts import Principal
 from sesame.chat.translating import MessageTranslations
 from sesame.chat.views import (
@@ -25,9 +33,8 @@ from sesame.chat.views import (
     Posted,
     conversation_rows,
     message_view,
-    translation_of,
 )
-from sesame.core.errors import Forbidden, InvalidInput, NotFound
+from sesame.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from sesame.translation.detect import LanguageDetector
 
 logger = logging.getLogger(__name__)
@@ -88,15 +95,33 @@ class ChatService:
             raise NotFound(f"Supplier {supplier.external_id!r} has no product {product!r}.")
         return row.id
 
-    def conversations(self, who: Principal) -> list[ConversationView]:
-        """The caller's conversations, most recent first."""
+    def conversations(
+        self, who: Principal, *, limit: int = 50, after: tuple[datetime, int] | None = None
+    ) -> tuple[list[ConversationView], tuple[datetime, int] | None]:
+        """The caller's conversations, most recently active first, a page at a time.
+
+        ``after`` is the (updated_at, id) of the last one of the previous page;
+        returns the page and the cursor of the next one (None at the end).
+        """
+        limit = max(1, min(limit, PAGE_MAX))
         query = conversation_rows().order_by(Conversation.updated_at.desc(), Conversation.id.desc())
         if who.kind == "buyer":
             query = query.where(Conversation.buyer_id == who.account_id)
         else:
             query = query.where(Conversation.supplier_id == who.supplier_id)
+        if after is not None:
+            moment, last_id = after
+            query = query.where(
+                or_(
+                    Conversation.updated_at < moment,
+                    and_(Conversation.updated_at == moment, Conversation.id < last_id),
+                )
+            )
         with self._factory() as session:
-            return [ConversationView(*row) for row in session.execute(query)]
+            rows = [ConversationView(*row) for row in session.execute(query.limit(limit + 1))]
+        page = rows[:limit]
+        cursor = (page[-1].updated_at, page[-1].id) if len(rows) > limit else None
+        return page, cursor
 
     def conversation_view(self, conversation_id: int) -> ConversationView:
         with self._factory() as session:
@@ -118,50 +143,50 @@ class ChatService:
     def post(
         self, who: Principal, conversation_id: int, text: str, *, client_id: str | None = None
     ) -> Posted:
+        """Store the message (committed first), then translate it outside the transaction.
+
+        Nothing after the commit can fail the call: a translation that cannot be
+        made is delivered untranslated with the reason, and retried later.
+        """
         text = _validate_text(text)
         with self._factory() as session:
             conversation = self.conversation(session, who, conversation_id)
-            message = self._store(session, who, conversation, text, client_id)
             readers = self._reader_languages(session, conversation, who)
-            for language in sorted(set(readers.values()) - {message.language}):
-                self._translations.translate_into(session, message, language)
-            session.commit()
-            deliveries = {account: message_view(message, lang) for account, lang in readers.items()}
-            return Posted(message_view(message, who.language), deliveries)
+            message, replayed = self._store(session, who, conversation, text, client_id)
+        rows: dict[str, MessageTranslation] = {}
+        if not replayed:
+            outcomes = self._translations.translate(text, message.language, readers.values())
+            rows = self._translations.record(message.id, outcomes)
+        if replayed:
+            rows = {row.language: row for row in message.translations}
+        deliveries = {
+            account: message_view(message, language, rows) for account, language in readers.items()
+        }
+        return Posted(message_view(message, who.language, rows), deliveries, replayed=replayed)
 
     def _store(
-        self,
-        session: Session,
-        who: Principal,
-        conversation: Conversation,
-        text: str,
+        self, session: Session, who: Principal, conversation: Conversation, text: str,
         client_id: str | None,
-    ) -> Message:
-        if client_id is not None:
-            existing = session.scalar(
-                select(Message).where(
-                    Message.sender_id == who.account_id, Message.client_id == client_id
-                )
-            )
-            if existing is not None:
-                return existing
-        language = self._detector().detect(text, fallback=who.language)
+    ) -> tuple[Message, bool]:  # fmt: skip
+        """The new message, committed; or the original of a retry with the same key and text."""
+        if client_id is not None and (original := _keyed(session, conversation.id, who, client_id)):
+            return _replay(original, text, client_id), True
         message = Message(
-            conversation_id=conversation.id,
-            sender_id=who.account_id,
-            sender_side=who.kind,
-            text=text,
-            language=language,
+            conversation_id=conversation.id, sender_id=who.account_id, sender_side=who.kind,
+            text=text, language=self._detector().detect(text, fallback=who.language),
             client_id=client_id,
-        )
+        )  # fmt: skip
         session.add(message)
         conversation.updated_at = utcnow()
         try:
             session.commit()  # durable before any translation is attempted
-        except IntegrityError as exc:  # the same client_id raced in twice
+        except IntegrityError:  # the same key raced in from a concurrent retry
             session.rollback()
-            raise InvalidInput(f"Message {client_id!r} was already posted.") from exc
-        return message
+            original = _keyed(session, conversation.id, who, client_id) if client_id else None
+            if original is None:
+                raise
+            return _replay(original, text, client_id or ""), True
+        return message, False
 
     def _reader_languages(
         self, session: Session, conversation: Conversation, sender: Principal
@@ -191,16 +216,37 @@ class ChatService:
             if before is not None:
                 query = query.where(Message.id < before)
             rows = list(session.scalars(query))
-            page = rows[:limit]
-            views = [self._view_translating(session, row, who.language) for row in page]
-            session.commit()
+        page = rows[:limit]
+        views = [self._view_translating(message, who.language) for message in page]
         return views, (page[-1].id if len(rows) > limit else None)
 
-    def _view_translating(self, session: Session, message: Message, language: str) -> MessageView:
-        current = translation_of(message, language)
-        if message.language != language and (current is None or current.status != "done"):
-            self._translations.translate_into(session, message, language)
-        return message_view(message, language)
+    def _view_translating(self, message: Message, language: str) -> MessageView:
+        """The reader's view, translating first (outside any transaction) when it is due."""
+        if not self._translations.due(message, language, utcnow()):
+            return message_view(message, language)
+        outcomes = self._translations.translate(message.text, message.language, [language])
+        rows = self._translations.record(message.id, outcomes)
+        return message_view(message, language, rows)
+
+
+def _keyed(session: Session, conversation_id: int, who: Principal, key: str) -> Message | None:
+    return session.scalar(
+        select(Message).where(
+            Message.conversation_id == conversation_id,
+            Message.sender_id == who.account_id,
+            Message.client_id == key,
+        )
+    )
+
+
+def _replay(original: Message, text: str, client_id: str) -> Message:
+    """The original message of a retried post, if it was the same message."""
+    if original.text != text:
+        raise Conflict(
+            f"client_id {client_id!r} was already used in this conversation for a different "
+            "message; send a new client_id with a new message (a retry must repeat the text)."
+        )
+    return original
 
 
 def _is_party(who: Principal, conversation: Conversation) -> bool:

@@ -3,6 +3,7 @@ conversation rows with the public ids of their supplier and product."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -44,11 +45,18 @@ class Posted:
     view: MessageView
     # Recipient account id -> the message in that recipient's language.
     deliveries: dict[int, MessageView]
+    # A retry with the same idempotency key and text: the original, already delivered.
+    replayed: bool = False
 
 
-def message_view(message: Message, language: str) -> MessageView:
-    """The message as a reader of ``language`` sees it."""
-    row = translation_of(message, language)
+def message_view(
+    message: Message, language: str, rows: Mapping[str, MessageTranslation] | None = None
+) -> MessageView:
+    """The message as a reader of ``language`` sees it.
+
+    ``rows`` are its translations by language; by default the ones loaded with it.
+    """
+    row = rows.get(language) if rows is not None else translation_of(message, language)
     same = message.language == language
     translated = not same and row is not None and row.status == "done" and row.text is not None
     reason = None

@@ -40,3 +40,35 @@ def accounts_create(
     finally:
         runtime.close()
     typer.echo(f"account {account.id} ({account.kind}); token (shown once): {token}")
+
+
+def _database_runtime() -> Runtime:
+    runtime = Runtime(Settings())
+    Startup(runtime).database()
+    return runtime
+
+
+@app.command("token")
+def accounts_token(account: Annotated[int, typer.Option(help="Account id")]) -> None:
+    """Issue a new token for an account (e.g. after its tokens expired); prints it once."""
+    runtime = _database_runtime()
+    try:
+        token, expires = runtime.accounts.new_token(account)
+    except SesameError as exc:
+        raise fail(exc.message) from exc
+    finally:
+        runtime.close()
+    typer.echo(f"account {account}; token (shown once, expires {expires:%Y-%m-%d}): {token}")
+
+
+@app.command("revoke")
+def accounts_revoke(account: Annotated[int, typer.Option(help="Account id")]) -> None:
+    """Revoke every token of an account; open WebSockets close at their next re-check."""
+    runtime = _database_runtime()
+    try:
+        revoked = runtime.accounts.revoke(account)
+    except SesameError as exc:
+        raise fail(exc.message) from exc
+    finally:
+        runtime.close()
+    typer.echo(f"account {account}: {revoked} tokens revoked")

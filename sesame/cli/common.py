@@ -6,10 +6,13 @@ import logging
 
 import typer
 
+from sesame.runtime.logs import install_redaction
+
 OUR_LOGGERS = ("sesame", "uvicorn")
 
 
 def setup_logging(verbose: bool = False) -> None:
+    install_redaction()
     # Libraries that log on the root logger (open_clip) stay at WARNING.
     logging.basicConfig(
         level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s"

@@ -49,6 +49,7 @@ def serve(
         host=host or settings.api.host,
         port=port or settings.api.port,
         log_config=None,
+        ws_max_size=settings.live.max_frame_bytes,
     )
 
 

@@ -27,6 +27,10 @@ class PayloadTooLarge(InvalidInput):
     """The upload or the decoded image is over a configured limit (HTTP 413)."""
 
 
+class Conflict(SesameError):
+    """The request contradicts what was already done, e.g. an idempotency key reused (409)."""
+
+
 class NotFound(SesameError):
     """The named resource does not exist, or the caller may not see it (HTTP 404)."""
 
@@ -49,3 +53,11 @@ class NotReady(SesameError):
 
 class ModelUnavailable(NotReady):
     """Model weights could not be loaded; the message says how to get them."""
+
+
+class RateLimited(SesameError):
+    """The caller made too many requests of a kind; retry after ``retry_after`` seconds (429)."""
+
+    def __init__(self, message: str, *, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after

@@ -10,9 +10,11 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import socket
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlparse
 
 from sesame.core.errors import ModelUnavailable
 
@@ -20,6 +22,7 @@ logger = logging.getLogger(__name__)
 
 _CHECKPOINT_SUFFIXES = (".pt", ".pth", ".bin", ".safetensors", ".ckpt")
 HF_WEIGHTS_NAME = "open_clip_pytorch_model.bin"
+REACH_TIMEOUT_S = 3.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,7 +121,8 @@ def _cached_file(cfg: dict[str, Any], cache_dir: Path | None) -> Path | None:
 def _download(model: str, tag: str, cfg: dict[str, Any], cache_dir: Path | None) -> Path:
     import open_clip
 
-    logger.info("Downloading open_clip weights %s/%s", model, tag)
+    host = _check_reachable(_download_host(cfg))
+    logger.info("Downloading open_clip weights %s/%s from %s", model, tag, host)
     try:
         target = open_clip.download_pretrained(cfg, cache_dir=str(cache_dir) if cache_dir else None)
     except (OSError, RuntimeError, ValueError) as exc:
@@ -130,3 +134,26 @@ def _download(model: str, tag: str, cfg: dict[str, Any], cache_dir: Path | None)
     if not target:
         raise ModelUnavailable(f"open_clip gave no download location for {model}/{tag}.")
     return Path(target)
+
+
+def _download_host(cfg: dict[str, Any]) -> tuple[str, int]:
+    """Where the weights come from: the Hugging Face endpoint, or the tag's own URL."""
+    url = os.environ.get("HF_ENDPOINT", "https://huggingface.co") if cfg.get("hf_hub") else ""
+    parsed = urlparse(url or str(cfg.get("url", "")))
+    port = parsed.port or (443 if parsed.scheme == "https" else 80)
+    return parsed.hostname or "huggingface.co", port
+
+
+def _check_reachable(address: tuple[str, int], timeout: float = REACH_TIMEOUT_S) -> str:
+    """Fail within seconds when offline, instead of hanging in a downloader's retries."""
+    host, port = address
+    try:
+        with socket.create_connection((host, port), timeout=timeout):
+            return host
+    except OSError as exc:
+        raise ModelUnavailable(
+            f"No connection to {host}:{port} ({exc}), so the open_clip weights cannot be "
+            "downloaded here: run `sesame models download` on a machine with internet access "
+            "and copy its Hugging Face cache here, or set SESAME_EMBEDDINGS__PRETRAINED to a "
+            "local checkpoint file."
+        ) from exc

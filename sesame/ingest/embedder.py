@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Protocol
 
 import numpy as np
@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from sesame.catalog import repository as repo
 from sesame.catalog.columns import payload_of, payloads_by_product
-from sesame.catalog.models import Embedding, Product
+from sesame.catalog.models import Embedding
 from sesame.core.filters import Payload
 from sesame.embeddings.base import Encoder
 from sesame.index.base import VectorIndex
@@ -30,11 +30,23 @@ logger = logging.getLogger(__name__)
 
 @dataclass
 class Work:
-    """One product of a batch whose vectors may need writing; images are decoded."""
+    """One product of a batch whose rows and/or vectors need writing; images are decoded."""
 
-    product: Product
+    external_id: str
+    product_id: int | None  # None until the product's row is first written
     images: dict[str, Image.Image | None]  # sha256 -> decoded image
     text: str
+
+
+@dataclass
+class Encoded:
+    """Vectors made outside any transaction, for one batch, waiting to be stored."""
+
+    stale: list[int] = field(default_factory=list)  # embedding ids no longer valid
+    # external product id -> [(source key, kind, vector bytes)]
+    rows: dict[str, list[tuple[str, str, bytes]]] = field(default_factory=dict)
+    embedded: int = 0
+    pending: int = 0
 
 
 @dataclass
@@ -54,8 +66,12 @@ class Embedder(Protocol):
         """Whether a product (None: not stored yet) lacks some of its ``expected`` vectors."""
         ...
 
-    def embed(self, session: Session, work: Sequence[Work]) -> EmbedResult:
-        """Inside the batch's transaction: drop stale embeddings and add missing ones."""
+    def encode(self, sessions: Callable[[], Session], work: Sequence[Work]) -> Encoded:
+        """What each product lacks, encoded with no transaction open (reads only)."""
+        ...
+
+    def store(self, session: Session, encoded: Encoded, product_ids: dict[str, int]) -> EmbedResult:
+        """Inside the batch's short write transaction: drop stale vectors, add the new ones."""
         ...
 
     def after_commit(self, result: EmbedResult) -> None:
@@ -82,8 +98,11 @@ class PendingEmbedder:
     def needs_vectors(self, counts: dict[int, int], product_id: int | None, expected: int) -> bool:
         return False
 
-    def embed(self, session: Session, work: Sequence[Work]) -> EmbedResult:
-        return EmbedResult(added=[], stale=[], pending=len(work))
+    def encode(self, sessions: Callable[[], Session], work: Sequence[Work]) -> Encoded:
+        return Encoded(pending=len(work))
+
+    def store(self, session: Session, encoded: Encoded, product_ids: dict[str, int]) -> EmbedResult:
+        return EmbedResult(added=[], stale=[], pending=encoded.pending)
 
     def after_commit(self, result: EmbedResult) -> None:
         pass
@@ -111,61 +130,80 @@ class IndexingEmbedder:
     def needs_vectors(self, counts: dict[int, int], product_id: int | None, expected: int) -> bool:
         return product_id is None or counts.get(product_id, 0) != expected
 
-    def embed(self, session: Session, work: Sequence[Work]) -> EmbedResult:
-        model_id = self._encoder.model_id
-        stale: list[int] = []
-        images: list[tuple[Product, str, Image.Image]] = []
-        texts: list[tuple[Product, str, str]] = []
+    def encode(self, sessions: Callable[[], Session], work: Sequence[Work]) -> Encoded:
+        encoded = Encoded(embedded=len(work))
+        images: list[tuple[str, str, Image.Image]] = []
+        texts: list[tuple[str, str, str]] = []
+        with sessions() as session:
+            have = self._stored_keys(session, [w.product_id for w in work if w.product_id])
         for item in work:
-            have = dict(
-                session.execute(
-                    select(Embedding.source_key, Embedding.id).where(
-                        Embedding.product_id == item.product.id, Embedding.model_id == model_id
-                    )
-                ).all()
-            )
+            held = have.get(item.product_id, {}) if item.product_id else {}
             wanted = {f"image:{sha}": image for sha, image in item.images.items()}
             text_key = "text:" + hashlib.sha256(item.text.encode()).hexdigest()
-            stale += [row for key, row in have.items() if key not in wanted and key != text_key]
+            encoded.stale += [i for key, i in held.items() if key not in wanted and key != text_key]
             images += [
-                (item.product, k, im)
+                (item.external_id, k, im)
                 for k, im in wanted.items()
-                if k not in have and im is not None
+                if k not in held and im is not None
             ]
-            if text_key not in have:
-                texts.append((item.product, text_key, item.text))
-        if stale:
-            session.query(Embedding).filter(Embedding.id.in_(stale)).delete(
-                synchronize_session=False
-            )
-        rows = self._encode(images, texts)
-        session.add_all(rows)
-        session.flush()
-        payloads = payloads_by_product(session, (row.product_id for row in rows))
-        added = [
-            (row.id, payload_of(payloads[row.product_id], row.kind), row.vector) for row in rows
-        ]
-        return EmbedResult(added=added, stale=stale, embedded=len(work))
+            if text_key not in held:
+                texts.append((item.external_id, text_key, item.text))
+        self._encode_into(encoded, images, texts)
+        return encoded
 
-    def _encode(
-        self, images: list[tuple[Product, str, Image.Image]], texts: list[tuple[Product, str, str]]
-    ) -> list[Embedding]:
+    def _stored_keys(self, session: Session, product_ids: list[int]) -> dict[int, dict[str, int]]:
+        """Product id -> {source key: embedding id} of what is stored for this model."""
+        found: dict[int, dict[str, int]] = {}
+        if not product_ids:
+            return found
+        rows = session.execute(
+            select(Embedding.product_id, Embedding.source_key, Embedding.id).where(
+                Embedding.product_id.in_(product_ids),
+                Embedding.model_id == self._encoder.model_id,
+            )
+        )
+        for product_id, key, embedding_id in rows:
+            found.setdefault(product_id, {})[key] = embedding_id
+        return found
+
+    def _encode_into(
+        self,
+        encoded: Encoded,
+        images: list[tuple[str, str, Image.Image]],
+        texts: list[tuple[str, str, str]],
+    ) -> None:
         image_vectors = self._encoder.encode_images([job[2] for job in images])
         text_vectors = self._encoder.encode_texts([job[2] for job in texts])
         jobs = [(p, key, "image") for p, key, _ in images] + [
             (p, key, "text") for p, key, _ in texts
         ]
         vectors = np.concatenate([image_vectors, text_vectors])
-        return [
+        for (external, key, kind), vector in zip(jobs, vectors, strict=True):
+            encoded.rows.setdefault(external, []).append((key, kind, repo.vector_to_bytes(vector)))
+
+    def store(self, session: Session, encoded: Encoded, product_ids: dict[str, int]) -> EmbedResult:
+        if encoded.stale:
+            session.query(Embedding).filter(Embedding.id.in_(encoded.stale)).delete(
+                synchronize_session=False
+            )
+        rows = [
             Embedding(
-                product_id=product.id,
+                product_id=product_ids[external],
                 model_id=self._encoder.model_id,
                 kind=kind,
                 source_key=key,
-                vector=repo.vector_to_bytes(vector),
+                vector=blob,
             )
-            for (product, key, kind), vector in zip(jobs, vectors, strict=True)
+            for external, items in encoded.rows.items()
+            for key, kind, blob in items
         ]
+        session.add_all(rows)
+        session.flush()
+        payloads = payloads_by_product(session, (row.product_id for row in rows))
+        added = [
+            (row.id, payload_of(payloads[row.product_id], row.kind), row.vector) for row in rows
+        ]
+        return EmbedResult(added=added, stale=encoded.stale, embedded=encoded.embedded)
 
     def after_commit(self, result: EmbedResult) -> None:
         if result.added:

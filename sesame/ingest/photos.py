@@ -13,7 +13,7 @@ from sesame.catalog.models import Product, ProductImage
 from sesame.catalog.records import ProductRecord
 from sesame.core.errors import SesameError
 from sesame.ingest.jsonl import RecordError
-from sesame.media.images import MIME_TYPES, SUFFIXES, decode_image, image_format
+from sesame.media.images import MIME_TYPES, SUFFIXES, decode_photo, image_format
 from sesame.media.store import MediaStore, sha256_hex
 
 PRODUCTS_FILE = "products.jsonl"
@@ -23,13 +23,15 @@ PRODUCTS_FILE = "products.jsonl"
 class ImageLimits:
     max_pixels: int
     max_bytes: int
+    min_side: int = 448
 
 
 @dataclass
 class LoadedImage:
     sha256: str
     data: bytes
-    image: Image.Image | None = None
+    image: Image.Image | None = None  # reduced for the encoder
+    size: tuple[int, int] = (0, 0)  # of the original, upright
 
 
 def read_photos(
@@ -52,21 +54,42 @@ def read_photos(
             continue
         data = path.read_bytes()
         try:
-            image = decode_image(data, max_pixels=limits.max_pixels, max_bytes=limits.max_bytes)
+            photo = decode_photo(
+                data, max_pixels=limits.max_pixels, max_bytes=limits.max_bytes,
+                min_side=limits.min_side,
+            )  # fmt: skip
         except SesameError as exc:
             errors.append(RecordError(PRODUCTS_FILE, line, f"{where}: {exc.message}"))
             continue
-        loaded.append(LoadedImage(sha256_hex(data), data, image))
+        loaded.append(LoadedImage(sha256_hex(data), data, photo.image, (photo.width, photo.height)))
     return loaded, errors
+
+
+@dataclass(frozen=True, slots=True)
+class StoredPhoto:
+    sha256: str
+    path: str  # relative to the media store
+    mime: str
+    size: tuple[int, int]
+
+
+def store_photos(media: MediaStore, images: list[LoadedImage]) -> list[StoredPhoto]:
+    """Write the photo files (content-addressed: a file already there is kept)."""
+    stored = []
+    for image in images:
+        fmt = image_format(image.data) or "JPEG"
+        path = media.put(image.data, SUFFIXES.get(fmt, ".bin"))
+        mime = MIME_TYPES.get(fmt, "application/octet-stream")
+        stored.append(StoredPhoto(image.sha256, path, mime, image.size))
+    return stored
 
 
 def write_product(
     session: Session,
-    media: MediaStore,
     product: Product | None,
     record: ProductRecord,
     *,
-    images: list[LoadedImage],
+    photos: list[StoredPhoto],
     supplier_id: int,
     digest: str,
 ) -> Product:
@@ -76,17 +99,15 @@ def write_product(
         session.add(product)
     repo.apply_product_record(product, record, supplier_id=supplier_id, digest=digest)
     product.images.clear()
-    for position, image in enumerate(images):
-        fmt = image_format(image.data) or "JPEG"
-        size = image.image.size if image.image else (0, 0)
+    for position, photo in enumerate(photos):
         product.images.append(
             ProductImage(
                 position=position,
-                sha256=image.sha256,
-                path=media.put(image.data, SUFFIXES.get(fmt, ".bin")),
-                mime=MIME_TYPES.get(fmt, "application/octet-stream"),
-                width=size[0],
-                height=size[1],
+                sha256=photo.sha256,
+                path=photo.path,
+                mime=photo.mime,
+                width=photo.size[0],
+                height=photo.size[1],
             )
         )
     session.flush()

@@ -25,7 +25,15 @@ from sesame.core.errors import SesameError
 from sesame.ingest import prune
 from sesame.ingest.embedder import Embedder, Work
 from sesame.ingest.jsonl import RecordError, read_records
-from sesame.ingest.photos import PRODUCTS_FILE, ImageLimits, LoadedImage, read_photos, write_product
+from sesame.ingest.photos import (
+    PRODUCTS_FILE,
+    ImageLimits,
+    LoadedImage,
+    StoredPhoto,
+    read_photos,
+    store_photos,
+    write_product,
+)
 from sesame.media.store import MediaStore
 
 __all__ = ["PRODUCTS_FILE", "ImageLimits", "IngestInterrupted", "IngestReport", "Ingestor"]
@@ -58,6 +66,14 @@ class _Seen:
 
     ids: dict[str, tuple[int, bool]] = field(default_factory=dict)
     invalid: int = 0
+
+
+@dataclass
+class _Plan:
+    record: ProductRecord
+    work: Work
+    photos: list[StoredPhoto] | None  # None: the rows are unchanged
+    digest: str
 
 
 @dataclass
@@ -210,47 +226,57 @@ class Ingestor:
         known: _Known,
         report: IngestReport,
     ) -> None:
-        work: list[Work] = []
+        """Read and decide (no writes), encode (no transaction), then one short write."""
+        with self._sessions() as session:
+            planned = [
+                plan
+                for line, record in batch
+                if (plan := self._plan(session, directory, line, record, known, report))
+            ]
+        encoded = self._embedder.encode(self._sessions, [plan.work for plan in planned])
         with session_scope(self._sessions) as session:
-            for line, record in batch:
-                item = self._prepare(session, directory, line, record, known, report)
-                if item is not None:
-                    work.append(item)
-            session.flush()
-            result = self._embedder.embed(session, work)
+            ids = {plan.work.external_id: self._write(session, plan, known) for plan in planned}
+            result = self._embedder.store(session, encoded, ids)
         report.products_embedded += result.embedded
         report.pending_embeddings += result.pending
         report.embeddings_added += len(result.added)
         self._embedder.after_commit(result)
 
-    def _prepare(
+    def _plan(
         self, session: Session, directory: Path, line: int, record: ProductRecord, known: _Known,
         report: IngestReport,
-    ) -> Work | None:  # fmt: skip
-        """Write the product's rows if it changed; the work its vectors need, if any."""
+    ) -> _Plan | None:  # fmt: skip
+        """What a line needs: its rows rewritten (photo files stored now), vectors, or nothing."""
         images, errors = read_photos(directory, line, record, self._limits)
         report.errors += errors
         digest = _product_digest(record, images)
-        product = repo.product_by_external_id(session, record.id)
+        product_id = session.scalar(select(Product.id).where(Product.external_id == record.id))
         expected = len({image.sha256 for image in images}) + 1
         rows_changed = known.hashes.get(record.id) != digest
-        product_id = product.id if product is not None else None
         if not rows_changed and not self._embedder.needs_vectors(
             known.counts, product_id, expected
         ):
             report.products_unchanged += 1
             return None
-        if rows_changed:
-            product = write_product(
-                session, self._media, product, record, images=images,
-                supplier_id=known.suppliers[record.supplier_id], digest=digest,
-            )  # fmt: skip
-            report.products_changed += 1
-        else:
-            report.products_unchanged += 1
-        assert product is not None
+        report.products_changed += rows_changed
+        report.products_unchanged += not rows_changed
+        photos = store_photos(self._media, images) if rows_changed else None
         decoded = {image.sha256: image.image for image in images}
-        return Work(product, decoded, record.text_for_embedding())
+        work = Work(record.id, product_id, decoded, record.text_for_embedding())
+        return _Plan(record, work, photos, digest)
+
+    @staticmethod
+    def _write(session: Session, plan: _Plan, known: _Known) -> int:
+        """The product's rows, written if they changed; returns its row id."""
+        if plan.photos is None:
+            assert plan.work.product_id is not None
+            return plan.work.product_id
+        product = repo.product_by_external_id(session, plan.record.id)
+        product = write_product(
+            session, product, plan.record, photos=plan.photos,
+            supplier_id=known.suppliers[plan.record.supplier_id], digest=plan.digest,
+        )  # fmt: skip
+        return product.id
 
 
 def _product_digest(record: ProductRecord, images: list[LoadedImage]) -> str:

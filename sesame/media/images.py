@@ -26,8 +26,12 @@ from PIL import ExifTags, Image
 
 from sesame.core.errors import InvalidInput, PayloadTooLarge
 from sesame.media.formats import MIME_TYPES, SUFFIXES, accepted_format, image_format
+from sesame.media.reduce import draft_jpeg, shrink
 
-__all__ = ["MIME_TYPES", "SUFFIXES", "CropBox", "decode_image", "encode_jpeg", "image_format"]
+__all__ = [
+    "MIME_TYPES", "SUFFIXES", "CropBox", "Photo", "decode_image", "decode_photo", "encode_jpeg",
+    "image_format",
+]  # fmt: skip
 logger = logging.getLogger(__name__)
 
 # What Pillow and pillow-heif raise on hostile or damaged data (UnidentifiedImageError is
@@ -96,13 +100,44 @@ class CropBox:
         return cls(x, y, w, h)
 
 
+@dataclass(frozen=True, slots=True)
+class Photo:
+    """A decoded photo: upright RGB, and the upright size of the original."""
+
+    image: Image.Image
+    width: int
+    height: int
+
+
 def decode_image(
-    data: bytes, *, max_pixels: int, max_bytes: int, crop: CropBox | None = None
+    data: bytes,
+    *,
+    max_pixels: int,
+    max_bytes: int,
+    crop: CropBox | None = None,
+    min_side: int | None = None,
 ) -> Image.Image:
+    """Decode an uploaded photo into an upright, fully loaded RGB image (see ``decode_photo``)."""
+    photo = decode_photo(
+        data, max_pixels=max_pixels, max_bytes=max_bytes, crop=crop, min_side=min_side
+    )
+    return photo.image
+
+
+def decode_photo(
+    data: bytes,
+    *,
+    max_pixels: int,
+    max_bytes: int,
+    crop: CropBox | None = None,
+    min_side: int | None = None,
+) -> Photo:
     """Decode an uploaded photo into an upright, fully loaded RGB image.
 
-    Raises UnsupportedMedia (not an accepted type), PayloadTooLarge (over ``max_bytes`` or
-    ``max_pixels``) or InvalidInput (empty, truncated or corrupt, crop outside the image).
+    With ``min_side`` the result is reduced (after the crop) to about that many pixels
+    on its short side, decoding no more than that needs. Raises UnsupportedMedia (not an
+    accepted type), PayloadTooLarge (over ``max_bytes`` or ``max_pixels``) or InvalidInput
+    (empty, truncated or corrupt, crop outside the image).
     """
     if not data:
         raise InvalidInput("The upload is empty; attach a JPEG, PNG, WebP or HEIC photo.")
@@ -112,7 +147,7 @@ def decode_image(
         )
     fmt = accepted_format(data)
     try:
-        return _decode(data, fmt, max_pixels=max_pixels, crop=crop)
+        return _decode(data, fmt, max_pixels=max_pixels, crop=crop, min_side=min_side)
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
         raise _bomb_error(exc, max_pixels) from exc
     except _DECODE_ERRORS as exc:
@@ -131,7 +166,9 @@ def encode_jpeg(img: Image.Image, quality: int = 90) -> bytes:
     return buffer.getvalue()
 
 
-def _decode(data: bytes, fmt: str, *, max_pixels: int, crop: CropBox | None) -> Image.Image:
+def _decode(
+    data: bytes, fmt: str, *, max_pixels: int, crop: CropBox | None, min_side: int | None
+) -> Photo:
     with Image.open(io.BytesIO(data), formats=[fmt]) as source:
         width, height = source.size
         if width * height > max_pixels:
@@ -139,12 +176,23 @@ def _decode(data: bytes, fmt: str, *, max_pixels: int, crop: CropBox | None) -> 
                 f"The image is {width}x{height} = {width * height:,} pixels; "
                 f"the limit is {max_pixels:,} pixels."
             )
+        if min_side is not None:
+            region = (crop.w, crop.h) if crop else source.size
+            draft_jpeg(source, region, min_side)
         source.load()  # the first frame only, for animated PNG/WebP/HEIF
         image = _upright(source)
+        upright = (height, width) if _turned(image, source) else (width, height)
         if crop is not None:
-            image = _crop(image, crop)
+            image = _crop(image, crop, upright)
+        if min_side is not None:
+            image = shrink(image, min_side)
         # A new image, so it outlives ``source``, which the with block closes.
-        return _to_rgb(image)
+        return Photo(_to_rgb(image), *upright)
+
+
+def _turned(image: Image.Image, source: Image.Image) -> bool:
+    """Whether the EXIF rotation swapped width and height."""
+    return image is not source and image.size == source.size[::-1] != source.size
 
 
 def _upright(image: Image.Image) -> Image.Image:
@@ -158,22 +206,31 @@ def _upright(image: Image.Image) -> Image.Image:
     return image.transpose(method) if method is not None else image
 
 
-def _crop(image: Image.Image, box: CropBox) -> Image.Image:
-    width, height = image.size
+def _crop(image: Image.Image, box: CropBox, upright: tuple[int, int]) -> Image.Image:
+    """Crop by a box in the original's upright pixels (the image may be decoded smaller)."""
+    width, height = upright
     if box.x >= width or box.y >= height:
         raise InvalidInput(
             f"The crop box {box} (x,y,w,h) lies outside the {width}x{height} image "
             "(after EXIF rotation)."
         )
     right, bottom = min(box.x + box.w, width), min(box.y + box.h, height)
-    return image.crop((box.x, box.y, right, bottom))
+    sx, sy = image.size[0] / width, image.size[1] / height
+    scaled = (
+        int(box.x * sx),
+        int(box.y * sy),
+        max(int(box.x * sx) + 1, round(right * sx)),
+        max(int(box.y * sy) + 1, round(bottom * sy)),
+    )
+    return image.crop(scaled)
 
 
 def _to_rgb(image: Image.Image) -> Image.Image:
     """A new RGB image (never ``image`` itself), transparency flattened onto white."""
     if image.mode in _SIXTEEN_BIT_MODES:
-        # Pillow clips 16-bit grey to 255 when converting; scale it instead.
-        pixels = np.asarray(image, dtype=np.int64).clip(0, 65535) >> 8
+        # Pillow clips 16-bit grey to 255 when converting; scale it instead (on a reduced
+        # image: a full-size int32 copy of a 48 MP scan would be 190 MB).
+        pixels = np.asarray(image, dtype=np.int32).clip(0, 65535) >> 8
         image = Image.fromarray(pixels.astype(np.uint8))
     has_alpha = "A" in image.getbands() or "transparency" in image.info
     if not has_alpha:

@@ -14,6 +14,7 @@ from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from sesame.catalog.db import make_engine, make_session_factory, migrate
+from sesame.core.pools import BoundedPool, Pools
 from sesame.embeddings.base import Encoder
 from sesame.index.base import VectorIndex
 from sesame.index.factory import QdrantOptions, open_index
@@ -141,8 +142,9 @@ def media_store(settings: Settings) -> MediaStore:
 
 
 def image_limits(settings: Settings) -> ImageLimits:
+    cfg = settings.images
     return ImageLimits(
-        max_pixels=settings.images.max_pixels, max_bytes=settings.images.max_upload_bytes
+        max_pixels=cfg.max_pixels, max_bytes=cfg.max_upload_bytes, min_side=cfg.decode_min_side
     )
 
 
@@ -156,3 +158,21 @@ def search_options(settings: Settings) -> SearchOptions:
         trust_weight=cfg.trust_weight,
         rrf_k=cfg.rrf_k,
     )
+
+
+def make_pools(settings: Settings) -> Pools:
+    """Threads start on first use, so a CLI command that never submits work pays nothing."""
+    api = settings.api
+    return Pools(
+        database=BoundedPool(
+            "database", workers=api.executor_threads, queue=api.database_queue,
+            what="database work",
+        ),
+        model=BoundedPool(
+            "model", workers=api.model_workers, queue=api.model_queue, what="searches"
+        ),
+        translation=BoundedPool(
+            "translation", workers=api.translation_workers, queue=api.translation_queue,
+            what="translations",
+        ),
+    )  # fmt: skip

@@ -11,12 +11,14 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from sqlalchemy.orm import Session
 
 from sesame.chat.accounts import Accounts
 from sesame.chat.service import ChatService
 from sesame.chat.translating import MessageTranslations
+from sesame.core.pools import Overloaded
 from sesame.core.slots import Slot
 from sesame.embeddings.base import Encoder
 from sesame.index.base import VectorIndex
@@ -26,7 +28,7 @@ from sesame.media.store import MediaStore
 from sesame.runtime import parts
 from sesame.runtime.parts import Database, Translation
 from sesame.search.browse import CatalogBrowser
-from sesame.search.product_text import ProductTexts
+from sesame.search.product_text import ProductTexts, TextLimits
 from sesame.search.query_language import QueryTranslator, UntranslatedQueries
 from sesame.search.service import Queries, SearchService
 from sesame.settings import Settings
@@ -41,7 +43,7 @@ class Slots:
     database: Slot[Database] = field(default_factory=lambda: Slot("the database"))
     encoder: Slot[Encoder] = field(default_factory=lambda: Slot("the embedding model"))
     index: Slot[VectorIndex] = field(default_factory=lambda: Slot("the vector index"))
-    translation: Slot[Translation] = field(default_factory=lambda: Slot("the translation models"))
+    translation: Slot[Translation] = field(default_factory=lambda: Slot("the translator"))
     demo: Slot[IngestReport] = field(default_factory=lambda: Slot("the demo catalog"))
 
 
@@ -51,14 +53,24 @@ class Runtime:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.slots = Slots()
+        self.pools = parts.make_pools(settings)
         self.media: MediaStore = parts.media_store(settings)
         self.accounts = Accounts(
-            sessions=self.session, languages=set(settings.translation.languages)
+            sessions=self.session,
+            languages=set(settings.translation.languages),
+            token_ttl=timedelta(days=settings.accounts.token_ttl_days),
+            ticket_ttl=timedelta(seconds=settings.accounts.ticket_ttl_s),
         )
         texts = ProductTexts(
             translator=self.translator,
+            sessions=self.session,
             catalog_language=settings.translation.catalog_language,
             languages=settings.translation.languages,
+            background=self._in_background,
+            limits=TextLimits(
+                title_budget=settings.translation.title_budget,
+                description_chars=settings.translation.description_chars,
+            ),
         )
         self.search = SearchService(
             sessions=self.session,
@@ -92,6 +104,13 @@ class Runtime:
 
     def detector(self) -> LanguageDetector:
         return self.slots.translation.get().detector
+
+    def _in_background(self, job: Callable[[], None]) -> None:
+        """Translation work a request had no budget for; dropped when the pool is full."""
+        try:
+            self.pools.translation.submit(job)
+        except Overloaded:
+            logger.info("Translation pool full: background translation skipped")
 
     def _queries(self) -> Queries:
         cfg = self.settings.translation
@@ -134,10 +153,14 @@ class Runtime:
     # -- life cycle -----------------------------------------------------------------
 
     def close(self) -> None:
-        """Release what was opened: flush and close the index, dispose of the engine."""
+        """Release what was opened: the pools' threads, the index (flushed), the engine."""
+        self.pools.shutdown()
         index = self.slots.index.peek()
         if index is not None:
-            index.flush()
+            try:
+                index.flush()
+            except OSError as exc:  # a full disk: the index is rebuilt from the database
+                logger.error("Could not write the vector index (%s); it will be reconciled", exc)
             index.close()
         database = self.slots.database.peek()
         if database is not None:

@@ -18,10 +18,13 @@ from typing import Any
 from fastapi import FastAPI
 
 from sesame.api.app import build_app
-from sesame.api.deps import Services
+from sesame.api.deps import Services, run_on
 from sesame.api.hub import ConnectionHub
+from sesame.api.ratelimit import RateLimiter
 from sesame.chat.events import make_bus
+from sesame.core.pools import Pools
 from sesame.core.slots import Readiness, Slot
+from sesame.runtime.logs import install_redaction
 from sesame.runtime.runtime import Runtime
 from sesame.runtime.startup import Startup, load_in_background
 from sesame.settings import Settings
@@ -35,28 +38,41 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        install_redaction()
         async with contextlib.AsyncExitStack() as stack:
             runtime = Runtime(settings)
             stack.callback(runtime.close)
-            executor = ThreadPoolExecutor(
-                max_workers=settings.api.executor_threads, thread_name_prefix="sesame"
-            )
-            stack.callback(executor.shutdown, wait=True)
+            pools = runtime.pools
+            loader = ThreadPoolExecutor(max_workers=2, thread_name_prefix="sesame-startup")
+            stack.callback(loader.shutdown, wait=True)
             startup = Startup(runtime)
-            loading = asyncio.create_task(load_in_background(startup, executor))
+            loading = asyncio.create_task(load_in_background(startup, loader))
             stack.push_async_callback(_stop, startup, loading)
-            hub = ConnectionHub(make_bus(settings.events.redis_url, settings.events.channel))
+            hub = make_hub(settings, runtime, pools)
             await hub.start()
             stack.push_async_callback(hub.close)
-            app.state.services = _services(runtime, startup, executor, hub)
+            limiter = RateLimiter(settings.limits, settings.events.redis_url)
+            app.state.services = _services(runtime, pools, hub, limiter)
             yield
 
     return build_app(settings, lifespan)
 
 
-def _services(
-    runtime: Runtime, startup: Startup, executor: ThreadPoolExecutor, hub: ConnectionHub
-) -> Services:
+def make_hub(settings: Settings, runtime: Runtime, pools: Pools) -> ConnectionHub:
+    async def token_check(token_id: int) -> bool:
+        return await run_on(pools.database, runtime.accounts.token_is_valid, token_id)
+
+    live = settings.live
+    return ConnectionHub(
+        make_bus(settings.events.redis_url, settings.events.channel),
+        token_check=token_check,
+        max_per_account=live.max_sockets_per_account,
+        queue_size=live.outbound_queue,
+        recheck_s=live.recheck_s,
+    )
+
+
+def _services(runtime: Runtime, pools: Pools, hub: ConnectionHub, limiter: RateLimiter) -> Services:
     slots = runtime.slots
     parts: dict[str, Slot[Any]] = {
         "database": slots.database,
@@ -74,7 +90,8 @@ def _services(
         chat=runtime.chat,
         accounts=runtime.accounts,
         hub=hub,
-        executor=executor,
+        pools=pools,
+        limiter=limiter,
         readiness=Readiness(parts, checks),
     )
 

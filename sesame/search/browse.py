@@ -51,9 +51,7 @@ class CatalogBrowser:
             raise NotFound(f"No product with id {product_id!r}.")
         translated = None
         if language is not None:
-            translated = self._texts.for_reader(
-                language, title=product.title, description=product.description
-            )
+            translated = self._texts.for_reader(language, product)
         return ProductPage(product, translated)
 
     def image(self, image_id: int) -> StoredImage:

@@ -132,7 +132,7 @@ class SearchService:
         result = self._group(relevance, limit=page_limit, offset=offset, mode=mode)
         result.query, result.notes = info, notes
         if info.language != self._texts.catalog_language:
-            result.groups = [self._translated(group, info.language) for group in result.groups]
+            result.groups = self._translated(result.groups, info.language)
         result.took_ms = _ms_since(started)
         return result
 
@@ -182,17 +182,20 @@ class SearchService:
                          for k in kinds)
         ]  # fmt: skip
 
-    def _translated(self, group: SupplierMatch, language: str) -> SupplierMatch:
-        """Show product titles in the language the buyer searched in (cached)."""
-        products = [
-            ProductMatch(
-                m.product,
-                m.score,
-                self._texts.for_reader(language, title=m.product.title, description=None),
+    def _translated(self, groups: list[SupplierMatch], language: str) -> list[SupplierMatch]:
+        """Product titles in the language the buyer searched in (bounded work, kept)."""
+        titles = self._texts.titles([m.product for g in groups for m in g.products], language)
+        return [
+            SupplierMatch(
+                group.supplier,
+                group.score,
+                [
+                    ProductMatch(m.product, m.score, titles.get(m.product.id))
+                    for m in group.products
+                ],
             )
-            for m in group.products
+            for group in groups
         ]
-        return SupplierMatch(group.supplier, group.score, products)
 
     def _group(
         self, relevance: dict[int, float], *, limit: int, offset: int, mode: SearchMode

@@ -19,12 +19,12 @@ from typing import Any
 
 from sesame.translation.argos_env import clear_argos_caches, import_argos_package
 from sesame.translation.base import TranslationUnavailable, UnavailableReason
+from sesame.translation.chunks import NO_SPACE, join_pieces, split_tokens
 from sesame.translation.segment import Segment, segment, sentence_spans
 
 logger = logging.getLogger(__name__)
 
-# Scripts written without spaces between words (Argos uses "zt" for traditional Chinese).
-NO_SPACE_LANGUAGES = frozenset({"zh", "zt", "ja", "th", "lo", "km", "my"})
+NO_SPACE_LANGUAGES = NO_SPACE  # scripts written without spaces ("zt": traditional Chinese)
 _CJK = frozenset({"zh", "zt", "ja"})
 # Punctuation left between protected spans follows the target script.
 _TO_LATIN = str.maketrans(
@@ -49,10 +49,13 @@ class DecodingOptions:
     max_length_ratio: float = 2.0
     max_length_extra: int = 16
     max_batch_size: int = 32
+    # Longer inputs are translated in pieces of at most this many tokens (CTranslate2 would
+    # silently truncate them at 1,024).
+    max_input_tokens: int = 256
 
     def __post_init__(self) -> None:
-        if self.beam_size < 1 or self.max_batch_size < 1:
-            raise ValueError("beam_size and max_batch_size must be at least 1.")
+        if self.beam_size < 1 or self.max_batch_size < 1 or self.max_input_tokens < 1:
+            raise ValueError("beam_size, max_batch_size and max_input_tokens must be at least 1.")
         if self.max_length_ratio < 0 or self.max_length_extra < 0:
             raise ValueError("max_length_ratio and max_length_extra must not be negative.")
 
@@ -195,11 +198,22 @@ class ArgosTranslator:
     def _translate_batch(self, model: _Model, texts: list[str]) -> list[str]:
         if not texts:
             return []
-        tokens = [model.tokenizer.encode(t) for t in texts]
-        longest = max(len(t) for t in tokens)
+        pieces: list[list[str]] = []
+        owners: list[int] = []
+        for number, text in enumerate(texts):
+            for piece in split_tokens(
+                model.tokenizer.encode(text), self._decoding.max_input_tokens
+            ):
+                pieces.append(piece)
+                owners.append(number)
+        # The output budget follows each piece's own length, never a truncated input's.
+        longest = max(len(piece) for piece in pieces)
         limit = int(longest * self._decoding.max_length_ratio) + self._decoding.max_length_extra
-        hypotheses = self._run(model, tokens, max_length=limit)
-        out = [_decode(model, h) for h in hypotheses]
+        decoded = [_decode(model, h) for h in self._run(model, pieces, max_length=limit)]
+        grouped: list[list[str]] = [[] for _ in texts]
+        for number, output in zip(owners, decoded, strict=True):
+            grouped[number].append(output)
+        out = [join_pieces(parts, model.target) for parts in grouped]
         if any(not o.strip() for o in out):
             raise TranslationUnavailable(
                 f"The {model.source}->{model.target} model produced an empty translation.",

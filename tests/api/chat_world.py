@@ -31,6 +31,7 @@ class World:
     other_buyer: dict[str, str]
     other_staff: dict[str, str]
     supplier: str
+    other_supplier: str = ""
 
 
 def run_cli(settings: Settings, *args: str) -> str:
@@ -61,6 +62,18 @@ def staff_token(settings: Settings, supplier: str, language: str) -> str:
         supplier,
     )
     return output.rsplit("token (shown once): ", 1)[1].strip()
+
+
+def live_url(world: World, who: dict[str, str]) -> str:
+    """The WebSocket URL for ``who``: a fresh single-use ticket, never the token."""
+    response = world.client.post("/v1/ws-tickets", headers=who)
+    assert response.status_code == 201, response.text
+    return f"/v1/ws?ticket={response.json()['ticket']}"
+
+
+def conversation_ids(world: World, who: dict[str, str]) -> list[int]:
+    page = world.client.get("/v1/conversations", headers=who).json()
+    return [c["id"] for c in page["conversations"]]
 
 
 def install(settings: Settings, packages: dict[str, Path], *pairs: str) -> None:

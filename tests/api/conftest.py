@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import shutil
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -19,13 +20,14 @@ from tests.conftest import TINY_MODEL, serving
 
 def api_settings(data_dir: Path, checkpoint: Path, **overrides: object) -> Settings:
     """The tiny model; packages installed during a test are seen at once (no reload throttle)."""
-    return Settings(
-        data_dir=data_dir,
-        embeddings={"model": TINY_MODEL, "pretrained": str(checkpoint)},
-        api={"executor_threads": 2},
-        translation={"reload_interval_s": 0},
-        **overrides,  # type: ignore[arg-type]
-    )
+    values: dict[str, object] = {
+        "data_dir": data_dir,
+        "embeddings": {"model": TINY_MODEL, "pretrained": str(checkpoint)},
+        "api": {"executor_threads": 2},
+        "translation": {"reload_interval_s": 0},
+        "limits": {"enabled": False},  # the tests that need rate limits turn them on
+    }
+    return Settings(**(values | overrides))  # type: ignore[arg-type]
 
 
 @pytest.fixture(scope="session")
@@ -62,18 +64,19 @@ def catalog_suppliers(demo_catalog: Path) -> dict[str, dict[str, object]]:
     return {row["id"]: row for row in map(json.loads, lines)}
 
 
-@pytest.fixture
-def world(
+@contextmanager
+def world_of(
     ingested_data_dir: Path,
-    tiny_clip_checkpoint: Path,
-    tiny_packages: dict[str, Path],
+    checkpoint: Path,
+    packages: dict[str, Path],
     tmp_path: Path,
+    **overrides: object,
 ) -> Iterator[World]:
     """A server with the tiny Argos packages, two buyers, and staff of two suppliers."""
     data = tmp_path / "data"
     shutil.copytree(ingested_data_dir, data)
-    settings = api_settings(data, tiny_clip_checkpoint)
-    install(settings, tiny_packages, "es-en", "en-es", "zh-en", "en-zh")
+    settings = api_settings(data, checkpoint, **overrides)
+    install(settings, packages, "es-en", "en-es", "zh-en", "en-zh")
     with serving(create_app(settings)) as client:
         supplier = client.post("/v1/search/text", json={"query": "mug"}).json()["results"][0][
             "supplier"
@@ -92,4 +95,16 @@ def world(
             other_buyer=bearer(other_buyer["token"]),
             other_staff=bearer(staff_token(settings, other_supplier, "zh")),
             supplier=supplier,
+            other_supplier=other_supplier,
         )
+
+
+@pytest.fixture
+def world(
+    ingested_data_dir: Path,
+    tiny_clip_checkpoint: Path,
+    tiny_packages: dict[str, Path],
+    tmp_path: Path,
+) -> Iterator[World]:
+    with world_of(ingested_data_dir, tiny_clip_checkpoint, tiny_packages, tmp_path) as built:
+        yield built

@@ -118,6 +118,14 @@ def open_conversation(server: Server, token: str) -> int:
     return int(response.json()["id"])
 
 
+def ws_ticket(server: Server, token: str) -> str:
+    response = httpx.post(
+        f"{server.url}/v1/ws-tickets", headers={"Authorization": f"Bearer {token}"}, timeout=30
+    )
+    assert response.status_code == 201, response.text
+    return str(response.json()["ticket"])
+
+
 def test_a_message_posted_to_one_process_reaches_a_socket_on_another_via_redis(
     setup: tuple[dict[str, str], str, str, int],
 ) -> None:
@@ -131,8 +139,10 @@ def test_a_message_posted_to_one_process_reaches_a_socket_on_another_via_redis(
     first, second = Server(env), Server(env)
     try:
         conversation = open_conversation(second, buyer)
+        # A ticket asked of one process opens a socket on the other: tickets live in the database.
+        ticket = ws_ticket(second, staff)
         with connect(
-            f"ws://127.0.0.1:{first.port}/v1/ws?token={staff}", open_timeout=30
+            f"ws://127.0.0.1:{first.port}/v1/ws?ticket={ticket}", open_timeout=30
         ) as socket_on_first:
             time.sleep(
                 0.3

@@ -9,7 +9,14 @@ import json
 
 import pytest
 
-from tests.api.chat_world import SPANISH, World, open_conversation, post
+from tests.api.chat_world import (
+    SPANISH,
+    World,
+    conversation_ids,
+    live_url,
+    open_conversation,
+    post,
+)
 
 
 def test_requests_without_a_valid_token_are_401(world: World) -> None:
@@ -45,7 +52,7 @@ def test_another_buyer_cannot_read_or_post_and_gets_404(world: World) -> None:
         f"/v1/conversations/{conversation}/messages", json={"text": "hi"}, headers=world.other_buyer
     )
     assert response.status_code == 404
-    assert world.client.get("/v1/conversations", headers=world.other_buyer).json() == []
+    assert conversation_ids(world, world.other_buyer) == []
 
 
 def test_another_suppliers_staff_cannot_read_or_post_and_gets_404(world: World) -> None:
@@ -62,10 +69,8 @@ def test_another_suppliers_staff_cannot_read_or_post_and_gets_404(world: World) 
         headers=world.other_staff,
     )
     assert response.status_code == 404
-    assert world.client.get("/v1/conversations", headers=world.other_staff).json() == []
-    assert [c["id"] for c in world.client.get("/v1/conversations", headers=world.staff).json()] == [
-        conversation
-    ]
+    assert conversation_ids(world, world.other_staff) == []
+    assert conversation_ids(world, world.staff) == [conversation]
 
 
 def test_a_missing_conversation_looks_the_same_as_someone_elses(world: World) -> None:
@@ -82,24 +87,26 @@ def test_supplier_staff_cannot_open_conversations_403(world: World) -> None:
     assert "Only buyers" in response.json()["detail"]
 
 
-def test_the_websocket_refuses_a_bad_token(world: World) -> None:
+@pytest.mark.parametrize("query", ["ticket=nope", "token=ses_nope", ""])
+def test_the_websocket_refuses_a_bad_ticket_and_any_token_in_the_url(
+    world: World, query: str
+) -> None:
     from starlette.websockets import WebSocketDisconnect
 
     with (
         pytest.raises(WebSocketDisconnect) as info,
-        world.client.websocket_connect("/v1/ws?token=nope") as socket,
+        world.client.websocket_connect(f"/v1/ws?{query}") as socket,
     ):
         socket.receive_json()
     assert info.value.code == 1008
+    assert "ticket" in info.value.reason
 
 
 def test_live_messages_reach_only_the_two_parties(world: World) -> None:
     conversation = open_conversation(world)
-    other = world.other_staff["Authorization"].split()[1]
-    mine = world.staff["Authorization"].split()[1]
     with (
-        world.client.websocket_connect(f"/v1/ws?token={other}") as intruder,
-        world.client.websocket_connect(f"/v1/ws?token={mine}") as staff,
+        world.client.websocket_connect(live_url(world, world.other_staff)) as intruder,
+        world.client.websocket_connect(live_url(world, world.staff)) as staff,
     ):
         post(world, conversation, SPANISH, world.buyer)
         assert staff.receive_json()["message"]["original_text"] == SPANISH

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -123,15 +124,33 @@ def test_product_text_without_a_model_says_why_and_keeps_the_original(
     assert "Unknown language 'xx'" in response.json()["detail"]
 
 
+def all_titles_translated_soon(client: TestClient, query: str) -> bool:
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        body = client.post(
+            "/v1/search/text", json={"query": query, "language": "es", "limit": 10}
+        ).json()
+        if all(p["translated"]["title"] for g in body["results"] for p in g["products"]):
+            return True
+        time.sleep(0.2)
+    return False
+
+
 def test_search_results_show_titles_in_the_language_searched(multilingual: TestClient) -> None:
     body = multilingual.post(
         "/v1/search/text", json={"query": "taza roja", "language": "es", "limit": 10}
     ).json()
     products = [p for group in body["results"] for p in group["products"]]
     assert all(p["translated"]["language"] == "es" for p in products)
-    assert products
+    assert len(products) > 20
     # The tiny model knows only its phrasebook, so demo titles come out as its best guess;
     # what matters here is that each hit carries a translation, next to the original.
-    assert all(p["translated"]["title"] and p["title"] for p in products)
+    # A request translates at most 20 titles itself; the others follow in the background.
+    now = [p for p in products if p["translated"]["title"]]
+    assert len(now) >= 20  # (more when earlier requests already translated some)
+    assert all(p["title"] for p in now)
+    later = [p for p in products if not p["translated"]["title"]]
+    assert all("later request" in p["translated"]["untranslated_reason"] for p in later)
+    assert all_titles_translated_soon(multilingual, "taza roja")
     english = multilingual.post("/v1/search/text", json={"query": "red mug"}).json()
     assert all(p["translated"] is None for g in english["results"] for p in g["products"])

@@ -104,6 +104,7 @@ def test_sqlite_runs_in_wal_mode(tmp_path) -> None:
     with engine.connect() as connection:
         assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+        assert connection.exec_driver_sql("PRAGMA synchronous").scalar() == 2  # FULL
 
 
 def test_keyword_search_ranks_products_matching_more_words_first(session: Session) -> None:

@@ -7,16 +7,16 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query
 from fastapi.responses import FileResponse
 
-from sesame.api.deps import BrowseDep, ExecutorDep, run_blocking
+from sesame.api.deps import BrowseDep, PoolsDep, run_on
 from sesame.api.schemas import MAX_ID, ProductOut, SupplierOut, TranslatedOut
 
 router = APIRouter(prefix="/v1", tags=["catalog"])
 
 
 @router.get("/suppliers/{supplier_id}")
-async def get_supplier(supplier_id: str, browse: BrowseDep, executor: ExecutorDep) -> SupplierOut:
+async def get_supplier(supplier_id: str, browse: BrowseDep, pools: PoolsDep) -> SupplierOut:
     """One supplier's profile, ratings and verification."""
-    supplier = await run_blocking(executor, browse.supplier, supplier_id)
+    supplier = await run_on(pools.database, browse.supplier, supplier_id)
     return SupplierOut.of(supplier)
 
 
@@ -24,13 +24,14 @@ async def get_supplier(supplier_id: str, browse: BrowseDep, executor: ExecutorDe
 async def get_product(
     product_id: str,
     browse: BrowseDep,
-    executor: ExecutorDep,
+    pools: PoolsDep,
     language: Annotated[
         str | None, Query(max_length=8, description="Also return title and description in it")
     ] = None,
 ) -> ProductOut:
     """One product with its images and supplier, optionally translated for the reader."""
-    page = await run_blocking(executor, browse.product, product_id, language=language)
+    pool = pools.translation if language else pools.database
+    page = await run_on(pool, browse.product, product_id, language=language)
     out = ProductOut.of(page.product)
     out.translated = TranslatedOut.of(page.translated)
     return out
@@ -38,10 +39,10 @@ async def get_product(
 
 @router.get("/images/{image_id}", response_class=FileResponse)
 async def get_image(
-    image_id: Annotated[int, Path(ge=1, le=MAX_ID)], browse: BrowseDep, executor: ExecutorDep
+    image_id: Annotated[int, Path(ge=1, le=MAX_ID)], browse: BrowseDep, pools: PoolsDep
 ) -> FileResponse:
     """A product photo, as stored at ingestion."""
-    stored = await run_blocking(executor, browse.image, image_id)
+    stored = await run_on(pools.database, browse.image, image_id)
     return FileResponse(
         stored.path, media_type=stored.mime, headers={"Cache-Control": "public, max-age=86400"}
     )

@@ -1,63 +1,38 @@
-"""Accounts, conversations and translated messages, with live delivery over WebSocket."""
+"""Conversations and translated messages."""
 
 from __future__ import annotations
 
+import base64
+import binascii
+from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query, Response, WebSocket, WebSocketDisconnect, status
+from fastapi import APIRouter, Depends, Path, Query, Response, status
 
-from sesame.api.deps import (
-    AccountsDep,
-    ChatDep,
-    CurrentUser,
-    ExecutorDep,
-    HubDep,
-    run_blocking,
-)
+from sesame.api.deps import ChatDep, CurrentUser, HubDep, PoolsDep, limited_by_account, run_on
 from sesame.api.schemas import MAX_ID
 from sesame.api.schemas_chat import (
-    AccountOut,
     ConversationOut,
+    ConversationPage,
     MessageIn,
     MessageOut,
     MessagePage,
-    NewAccount,
-    NewAccountOut,
     NewConversation,
 )
-from sesame.core.errors import SesameError
+from sesame.core.errors import InvalidInput
 
 router = APIRouter(prefix="/v1", tags=["conversations"])
 ConversationId = Annotated[int, Path(ge=1, le=MAX_ID)]
 
 
-@router.post("/accounts", status_code=status.HTTP_201_CREATED)
-async def create_buyer_account(
-    body: NewAccount, accounts: AccountsDep, executor: ExecutorDep
-) -> NewAccountOut:
-    """Sign up as a buyer; the token is shown once."""
-    account, token = await run_blocking(
-        executor,
-        accounts.create,
-        kind="buyer",
-        name=body.name,
-        language=body.language,
-        email=body.email,
-    )
-    return NewAccountOut(account=AccountOut.of(account), token=token)
-
-
-@router.get("/me")
-async def me(user: CurrentUser) -> AccountOut:
-    """The calling account."""
-    return AccountOut.from_principal(user)
-
-
-@router.post("/conversations", status_code=status.HTTP_201_CREATED)
+@router.post(
+    "/conversations",
+    status_code=status.HTTP_201_CREATED,
+    dependencies=[Depends(limited_by_account("conversation"))],
+)
 async def open_conversation(
-    body: NewConversation, user: CurrentUser, chat: ChatDep, executor: ExecutorDep,
-    response: Response,
-) -> ConversationOut:  # fmt: skip
+    body: NewConversation, user: CurrentUser, chat: ChatDep, pools: PoolsDep, response: Response
+) -> ConversationOut:
     """Open a conversation with a supplier (200 with the open one if it exists); buyers only."""
 
     def work() -> tuple[ConversationOut, bool]:
@@ -66,18 +41,44 @@ async def open_conversation(
         )
         return ConversationOut.of(chat.conversation_view(row.id)), created
 
-    out, created = await run_blocking(executor, work)
+    out, created = await run_on(pools.database, work)
     response.status_code = status.HTTP_201_CREATED if created else status.HTTP_200_OK
     return out
 
 
 @router.get("/conversations")
 async def list_conversations(
-    user: CurrentUser, chat: ChatDep, executor: ExecutorDep
-) -> list[ConversationOut]:
-    """The caller's conversations, most recent first."""
-    views = await run_blocking(executor, chat.conversations, user)
-    return [ConversationOut.of(view) for view in views]
+    user: CurrentUser,
+    chat: ChatDep,
+    pools: PoolsDep,
+    limit: Annotated[int, Query(ge=1, le=100)] = 50,
+    cursor: Annotated[
+        str | None, Query(max_length=100, description="next_cursor of the last page")
+    ] = None,
+) -> ConversationPage:
+    """The caller's conversations, most recently active first, a page at a time."""
+    after = _decode_cursor(cursor) if cursor else None
+    views, following = await run_on(pools.database, chat.conversations, user, limit=limit,
+                                    after=after)  # fmt: skip
+    return ConversationPage(
+        conversations=[ConversationOut.of(view) for view in views],
+        next_cursor=_encode_cursor(following) if following else None,
+    )
+
+
+def _encode_cursor(position: tuple[datetime, int]) -> str:
+    moment, last_id = position
+    return base64.urlsafe_b64encode(f"{moment.isoformat()}|{last_id}".encode()).decode()
+
+
+def _decode_cursor(cursor: str) -> tuple[datetime, int]:
+    try:
+        moment, last_id = base64.urlsafe_b64decode(cursor.encode()).decode().split("|")
+        return datetime.fromisoformat(moment), min(int(last_id), MAX_ID)
+    except (ValueError, binascii.Error, UnicodeDecodeError) as exc:
+        raise InvalidInput(
+            "The cursor is not one this server gave out; pass next_cursor as it came."
+        ) from exc
 
 
 @router.get("/conversations/{conversation_id}/messages")
@@ -85,49 +86,39 @@ async def list_messages(
     conversation_id: ConversationId,
     user: CurrentUser,
     chat: ChatDep,
-    executor: ExecutorDep,
+    pools: PoolsDep,
     before: Annotated[
-        int | None, Query(ge=1, description="Cursor: next_before of the last page")
+        int | None, Query(ge=1, le=MAX_ID, description="Cursor: next_before of the last page")
     ] = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 50,
 ) -> MessagePage:
     """Messages newest first, in the caller's language with the original alongside."""
-    views, cursor = await run_blocking(
-        executor, chat.messages, user, conversation_id, before=before, limit=limit
+    views, cursor = await run_on(
+        pools.translation, chat.messages, user, conversation_id, before=before, limit=limit
     )
     return MessagePage(messages=[MessageOut.of(view) for view in views], next_before=cursor)
 
 
-@router.post("/conversations/{conversation_id}/messages", status_code=status.HTTP_201_CREATED)
+@router.post(
+    "/conversations/{conversation_id}/messages",
+    status_code=status.HTTP_201_CREATED,
+    dependencies=[Depends(limited_by_account("message"))],
+    responses={200: {"description": "A retry: the message first posted with this client_id"}},
+)
 async def post_message(
     conversation_id: ConversationId, body: MessageIn, user: CurrentUser, chat: ChatDep,
-    executor: ExecutorDep, hub: HubDep,
+    pools: PoolsDep, hub: HubDep, response: Response,
 ) -> MessageOut:  # fmt: skip
-    """Send a message: stored first, then translated and pushed live to the other side."""
-    posted = await run_blocking(
-        executor, chat.post, user, conversation_id, body.text, client_id=body.client_id
+    """Send a message: stored first, then translated and pushed live to the other side.
+
+    A retry with the same ``client_id`` and text answers 200 with the original message;
+    the same ``client_id`` with another text is refused with 409.
+    """
+    posted = await run_on(
+        pools.translation, chat.post, user, conversation_id, body.text, client_id=body.client_id
     )
-    await hub.publish(posted)
+    if posted.replayed:
+        response.status_code = status.HTTP_200_OK
+    else:
+        await hub.publish(posted)
     return MessageOut.of(posted.view)
-
-
-@router.websocket("/ws")
-async def live(
-    websocket: WebSocket, accounts: AccountsDep, executor: ExecutorDep, hub: HubDep,
-    token: str = "",
-) -> None:  # fmt: skip
-    """Live messages for the caller, already in their language (token as ?token=)."""
-    try:
-        user = await run_blocking(executor, accounts.authenticate, token)
-    except SesameError as exc:
-        await websocket.close(code=status.WS_1008_POLICY_VIOLATION, reason=exc.message)
-        return
-    await websocket.accept()
-    hub.connect(user.account_id, websocket)
-    try:
-        while True:
-            await websocket.receive_text()  # client keep-alives
-    except WebSocketDisconnect:
-        pass
-    finally:
-        hub.disconnect(user.account_id, websocket)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
-from sesame.api.deps import ExecutorDep, ReadinessDep, run_blocking
+from sesame.api.deps import PoolsDep, ReadinessDep, run_on
 from sesame.api.schemas import ComponentStatus, ReadyResponse
 from sesame.core.slots import LOADING_RETRY_AFTER
 
@@ -19,9 +19,9 @@ async def healthz() -> dict[str, str]:
 
 
 @router.get("/readyz", response_model=ReadyResponse, responses={503: {"model": ReadyResponse}})
-async def readyz(readiness: ReadinessDep, executor: ExecutorDep) -> JSONResponse:
+async def readyz(readiness: ReadinessDep, pools: PoolsDep) -> JSONResponse:
     """Whether every part is ready; 503 names what is still loading or has failed."""
-    report = await run_blocking(executor, readiness.report)
+    report = await run_on(pools.database, readiness.report)
     components = {
         name: ComponentStatus(ready=status.state == "ready", state=status.state,
                               detail=status.detail)

@@ -1,0 +1,1 @@
+"""Pieces of scripts/soak.py: server processes, the small disk, the load, the report."""
