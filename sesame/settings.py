@@ -115,6 +115,8 @@ class LimitSettings(BaseModel):
     messages_per_account: str = "60/minute"
     conversations_per_account: str = "30/minute"
     tickets_per_account: str = "60/minute"
+    catalog_writes_per_account: str = "600/minute"
+    catalog_uploads_per_account: str = "20/hour"
     key_prefix: str = "sesame-limits"
 
     @model_validator(mode="after")
@@ -146,6 +148,22 @@ class LiveSettings(BaseModel):
     max_frame_bytes: int = Field(default=64 * 1024, ge=1024, le=16 * 1024 * 1024)
     # How often open sockets check that their token is still valid.
     recheck_s: float = Field(default=30.0, gt=0, le=3600)
+
+
+class ShopSettings(BaseModel):
+    """Self-service catalogs: per-supplier caps and catalog uploads (zip files)."""
+
+    max_products_per_supplier: int = Field(default=10_000, ge=1)
+    max_images_per_product: int = Field(default=10, ge=1, le=100)
+    max_upload_bytes: int = Field(default=200 * 1024 * 1024, ge=1024)
+    max_upload_files: int = Field(default=20_000, ge=1)
+    max_upload_unpacked_bytes: int = Field(default=2 * 1024 * 1024 * 1024, ge=1024)
+    # Each serving process runs an indexing worker (off: leave the jobs to other processes).
+    worker: bool = True
+    # How often the worker looks for jobs and the process reads the change log, in seconds.
+    poll_s: float = Field(default=0.5, gt=0, le=60)
+    # How long a claimed job is held before another worker may take it over (a dead worker).
+    lease_s: float = Field(default=60.0, ge=1)
 
 
 class DemoSettings(BaseModel):
@@ -214,6 +232,7 @@ class Settings(BaseSettings):
     limits: LimitSettings = LimitSettings()
     accounts: AccountSettings = AccountSettings()
     live: LiveSettings = LiveSettings()
+    shop: ShopSettings = ShopSettings()
 
     @property
     def database_url(self) -> str:
@@ -224,6 +243,10 @@ class Settings(BaseSettings):
     @property
     def media_dir(self) -> Path:
         return self.data_dir / "media"
+
+    @property
+    def uploads_dir(self) -> Path:
+        return self.data_dir / "uploads"
 
     @property
     def index_dir(self) -> Path:

@@ -14,9 +14,9 @@ from typing import Any
 
 import pytest
 
+from sesame.accounts.service import create_account
 from sesame.catalog import repository as repo
 from sesame.catalog.records import SupplierRecord
-from sesame.chat.accounts import create_account
 from sesame.runtime.parts import Translation
 from sesame.runtime.runtime import Runtime
 from sesame.runtime.startup import open_runtime

@@ -13,13 +13,25 @@ from fastapi import FastAPI
 
 from sesame.api.errors import install_error_handlers
 from sesame.api.limits import BodySizeLimit
-from sesame.api.routes import accounts, catalog, conversations, health, live, search
+from sesame.api.routes import (
+    accounts,
+    catalog,
+    companies,
+    conversations,
+    health,
+    live,
+    search,
+    shop,
+    trust,
+)
 from sesame.settings import Settings
 
 MULTIPART_MARGIN = 64 * 1024
 Lifespan = Callable[[FastAPI], AbstractAsyncContextManager[None]]
-# Routes that take a photo (multipart); every other body is held to the JSON limit.
-UPLOAD_ROUTES = (r"^/v1/search/image$",)
+# Routes that take a photo (multipart); every other body is held to the JSON limit,
+# but for catalog zips (the shop's own limit).
+UPLOAD_ROUTES = (r"^/v1/search/image$", r"^/v1/products/[^/]+/images$")
+ZIP_ROUTE = r"^/v1/suppliers/[^/]+/catalog-uploads$"
 
 
 def build_app(settings: Settings, lifespan: Lifespan) -> FastAPI:
@@ -34,8 +46,9 @@ def build_app(settings: Settings, lifespan: Lifespan) -> FastAPI:
     app.add_middleware(
         BodySizeLimit,
         default=settings.api.max_json_bytes,
-        routes=[(pattern, upload) for pattern in UPLOAD_ROUTES],
+        routes=[(pattern, upload) for pattern in UPLOAD_ROUTES]
+        + [(ZIP_ROUTE, settings.shop.max_upload_bytes + MULTIPART_MARGIN)],
     )
-    for module in (health, search, catalog, accounts, conversations, live):
+    for module in (health, search, catalog, shop, trust, accounts, companies, conversations, live):
         app.include_router(module.router)
     return app

@@ -16,15 +16,19 @@ from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from starlette.requests import HTTPConnection
 
+from sesame.accounts.service import Accounts, Principal
 from sesame.api.hub import ConnectionHub
 from sesame.api.ratelimit import RateLimiter, account_key, limited_by_ip
-from sesame.chat.accounts import Accounts, Principal
 from sesame.chat.service import ChatService
 from sesame.core.pools import BoundedPool, Pools
 from sesame.core.slots import Readiness
 from sesame.search.browse import CatalogBrowser
 from sesame.search.service import SearchService
 from sesame.settings import Settings
+from sesame.shop.products import ProductService
+from sesame.shop.profiles import SupplierProfiles
+from sesame.shop.trust import Verifications
+from sesame.shop.uploads import CatalogUploads
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -37,6 +41,10 @@ class Services:
     browse: CatalogBrowser
     chat: ChatService
     accounts: Accounts
+    products: ProductService
+    profiles: SupplierProfiles
+    verifications: Verifications
+    uploads: CatalogUploads
     hub: ConnectionHub
     pools: Pools
     limiter: RateLimiter
@@ -66,6 +74,22 @@ def get_chat(connection: HTTPConnection) -> ChatService:
 
 def get_accounts(connection: HTTPConnection) -> Accounts:
     return services(connection).accounts
+
+
+def get_products(connection: HTTPConnection) -> ProductService:
+    return services(connection).products
+
+
+def get_profiles(connection: HTTPConnection) -> SupplierProfiles:
+    return services(connection).profiles
+
+
+def get_verifications(connection: HTTPConnection) -> Verifications:
+    return services(connection).verifications
+
+
+def get_uploads(connection: HTTPConnection) -> CatalogUploads:
+    return services(connection).uploads
 
 
 def get_hub(connection: HTTPConnection) -> ConnectionHub:
@@ -101,6 +125,10 @@ SearchDep = Annotated[SearchService, Depends(get_search)]
 BrowseDep = Annotated[CatalogBrowser, Depends(get_browse)]
 ChatDep = Annotated[ChatService, Depends(get_chat)]
 AccountsDep = Annotated[Accounts, Depends(get_accounts)]
+ProductsDep = Annotated[ProductService, Depends(get_products)]
+ProfilesDep = Annotated[SupplierProfiles, Depends(get_profiles)]
+VerificationsDep = Annotated[Verifications, Depends(get_verifications)]
+UploadsDep = Annotated[CatalogUploads, Depends(get_uploads)]
 HubDep = Annotated[ConnectionHub, Depends(get_hub)]
 PoolsDep = Annotated[Pools, Depends(get_pools)]
 ReadinessDep = Annotated[Readiness, Depends(get_readiness)]

@@ -17,9 +17,9 @@ from typing import Any
 
 from fastapi import WebSocket, status
 
+from sesame.accounts.tokens import Principal
 from sesame.api.schemas_chat import MessageOut
 from sesame.chat.events import Event, EventBus
-from sesame.chat.tokens import Principal
 from sesame.chat.views import Posted
 from sesame.core.errors import SesameError
 

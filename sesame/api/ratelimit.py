@@ -38,6 +38,8 @@ RULES: dict[str, tuple[str, str, Per]] = {
     "message": ("messages_per_account", "messages", "account"),
     "conversation": ("conversations_per_account", "new conversations", "account"),
     "ticket": ("tickets_per_account", "WebSocket tickets", "account"),
+    "catalog": ("catalog_writes_per_account", "catalog changes", "account"),
+    "catalog_upload": ("catalog_uploads_per_account", "catalog uploads", "account"),
 }
 
 

@@ -2,23 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-from typing import Annotated
+from pydantic import BaseModel, ConfigDict, Field
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
-
-from sesame.catalog.models import Account
-from sesame.chat.accounts import Principal
+from sesame.accounts.service import Principal
+from sesame.api.schemas_common import UtcDatetime
 from sesame.chat.service import MAX_MESSAGE_CHARS
 from sesame.chat.views import ConversationView, MessageView
-
-
-def _utc(value: datetime) -> datetime:
-    # SQLite hands back naive datetimes; every stored time is UTC.
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
-
-
-UtcDatetime = Annotated[datetime, AfterValidator(_utc)]
 
 
 class NewAccount(BaseModel):
@@ -27,34 +16,30 @@ class NewAccount(BaseModel):
     name: str = Field(min_length=1, max_length=200)
     language: str = Field(min_length=2, max_length=8, examples=["es"])
     email: str | None = Field(default=None, max_length=254)
+    company: str | None = Field(
+        default=None, min_length=1, max_length=200, description="Company name (default: name)"
+    )
 
 
 class AccountOut(BaseModel):
     id: int
-    kind: str
+    kind: str = Field(description="buyer, supplier (a company that only sells) or operator")
+    role: str = Field(description="admin or staff of the company, or operator")
     name: str
     language: str
-    supplier_id: int | None = None
-
-    @classmethod
-    def of(cls, account: Account) -> AccountOut:
-        return cls(
-            id=account.id,
-            kind=account.kind,
-            name=account.name,
-            language=account.language,
-            supplier_id=account.supplier_id,
-        )
+    company_id: int | None = None
+    supplier_id: int | None = Field(default=None, description="The company's supplier profile")
+    supplier: str | None = Field(
+        default=None, description="That profile's id in paths: /v1/suppliers/{supplier}/products"
+    )
 
     @classmethod
     def from_principal(cls, who: Principal) -> AccountOut:
         return cls(
-            id=who.account_id,
-            kind=who.kind,
-            name=who.name,
-            language=who.language,
-            supplier_id=who.supplier_id,
-        )
+            id=who.account_id, kind=who.kind, role=who.role, name=who.name,
+            language=who.language, company_id=who.company_id, supplier_id=who.supplier_id,
+            supplier=who.supplier_ref,
+        )  # fmt: skip
 
 
 class NewAccountOut(BaseModel):

@@ -21,7 +21,7 @@ PAYLOAD_COLUMNS: dict[str, InstrumentedAttribute[Any]] = {
     "province": Supplier.province,
     "city": Supplier.city,
     "category": Product.category,
-    "verified": Supplier.verified,
+    "verified_until": Supplier.verified_until,
     "rating": Supplier.rating,
     "moq": Product.moq,
     "price_min_usd": Product.price_min_usd,

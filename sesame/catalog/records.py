@@ -78,8 +78,10 @@ class ProductRecord(_Record):
     title: str = Field(min_length=1, max_length=300)
     description: str = Field(default="", max_length=10_000)
     category: str = Field(min_length=1, max_length=64)
-    price: PriceRecord
-    moq: MoqRecord
+    # Both optional: a product without them is "price on request" (common in B2B), and is
+    # never matched by a price or MOQ filter.
+    price: PriceRecord | None = None
+    moq: MoqRecord | None = None
     attributes: dict[str, Any] = Field(default_factory=dict)
     images: list[str] = Field(default_factory=list, max_length=20)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any, TypeVar
 
@@ -10,9 +11,11 @@ from numpy.typing import NDArray
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session, selectinload
 
+from sesame.catalog.changes import record_change
 from sesame.catalog.columns import payload_of, payloads_by_product
-from sesame.catalog.models import Embedding, Product, Supplier, utcnow
-from sesame.catalog.records import ProductRecord, SupplierRecord
+from sesame.catalog.models import Company, Embedding, Product, Supplier, utcnow
+from sesame.catalog.records import PriceRecord, ProductRecord, SupplierRecord
+from sesame.catalog.verification import is_verified, sync_imported
 from sesame.core.currency import to_usd
 from sesame.core.filters import Payload
 
@@ -53,18 +56,19 @@ def product_suppliers(session: Session, ids: Iterable[int]) -> dict[int, int]:
 
 
 def supplier_trust(session: Session, ids: Iterable[int]) -> dict[int, dict[str, Any]]:
-    """The trust signals of suppliers: verified, rating, review_count."""
+    """The trust signals of suppliers: verified (now), rating, review_count."""
     wanted = list(set(ids))
     if not wanted:
         return {}
     rows = session.execute(
-        select(Supplier.id, Supplier.verified, Supplier.rating, Supplier.review_count).where(
+        select(Supplier.id, Supplier.verified_until, Supplier.rating, Supplier.review_count).where(
             Supplier.id.in_(wanted)
         )
     )
+    now = time.time()
     return {
-        row_id: {"verified": verified, "rating": rating, "review_count": reviews}
-        for row_id, verified, rating, reviews in rows
+        row_id: {"verified": is_verified(until, now), "rating": rating, "review_count": reviews}
+        for row_id, until, rating, reviews in rows
     }
 
 
@@ -79,14 +83,16 @@ def upsert_supplier(session: Session, record: SupplierRecord) -> tuple[Supplier,
     if supplier is not None and supplier.content_hash == digest:
         return supplier, False
     if supplier is None:
-        supplier = Supplier(external_id=record.id)
+        company = Company(name=record.name, buys=False, sells=True)
+        session.add(company)
+        session.flush()
+        supplier = Supplier(external_id=record.id, company_id=company.id)
         session.add(supplier)
     supplier.name = record.name
     supplier.country = record.country
     supplier.province = record.province
     supplier.city = record.city
     supplier.languages = list(record.languages)
-    supplier.verified = record.verified
     supplier.rating = record.rating
     supplier.review_count = record.review_count
     supplier.years_in_business = record.years_in_business
@@ -94,6 +100,7 @@ def upsert_supplier(session: Session, record: SupplierRecord) -> tuple[Supplier,
     supplier.content_hash = digest
     supplier.updated_at = utcnow()
     session.flush()
+    sync_imported(session, supplier, record.verified)
     return supplier, True
 
 
@@ -101,21 +108,28 @@ def apply_product_record(
     product: Product, record: ProductRecord, *, supplier_id: int, digest: str
 ) -> None:
     """Copy a validated record onto a (new or existing) product row."""
-    currency = record.price.currency.upper()
     product.supplier_id = supplier_id
     product.title = record.title
     product.description = record.description
     product.category = record.category
-    product.price_min = record.price.min
-    product.price_max = record.price.max
-    product.currency = currency
-    product.price_min_usd = to_usd(record.price.min, currency)
-    product.price_max_usd = to_usd(record.price.max, currency)
-    product.moq = record.moq.quantity
-    product.moq_unit = record.moq.unit
+    set_price(product, record.price)
+    product.moq = record.moq.quantity if record.moq else None
+    product.moq_unit = record.moq.unit if record.moq else "pieces"
     product.attributes = dict(record.attributes)
     product.content_hash = digest
     product.updated_at = utcnow()
+
+
+def set_price(product: Product, price: PriceRecord | None) -> None:
+    """The price range in its currency and in USD (for filters); None: on request."""
+    if price is None:
+        product.price_min = product.price_max = product.currency = None
+        product.price_min_usd = product.price_max_usd = None
+        return
+    currency = price.currency.upper()
+    product.price_min, product.price_max, product.currency = price.min, price.max, currency
+    product.price_min_usd = to_usd(price.min, currency)
+    product.price_max_usd = to_usd(price.max, currency)
 
 
 def payload_for(session: Session, product_id: int, kind: str) -> Payload:
@@ -187,9 +201,13 @@ def embedding_ids_for_products(session: Session, product_ids: Iterable[int]) -> 
 
 
 def delete_products(session: Session, product_ids: Sequence[int]) -> None:
-    if product_ids:
-        session.execute(delete(Embedding).where(Embedding.product_id.in_(product_ids)))
-        session.execute(delete(Product).where(Product.id.in_(product_ids)))
+    """Delete products and their vectors, logging each vector for the followers."""
+    if not product_ids:
+        return
+    for embedding_id in embedding_ids_for_products(session, product_ids):
+        record_change(session, "vector", embedding_id)
+    session.execute(delete(Embedding).where(Embedding.product_id.in_(product_ids)))
+    session.execute(delete(Product).where(Product.id.in_(product_ids)))
 
 
 def delete_suppliers(session: Session, supplier_ids: Sequence[int]) -> None:

@@ -16,6 +16,7 @@ from sqlalchemy import and_, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from sesame.accounts.service import Principal
 from sesame.catalog import repository as repo
 from sesame.catalog.models import (
     Account,
@@ -25,7 +26,6 @@ from sesame.catalog.models import (
     Supplier,
     utcnow,
 )
-from sesame.chat.accounts import Principal
 from sesame.chat.translating import MessageTranslations
 from sesame.chat.views import (
     ConversationView,
@@ -61,16 +61,18 @@ class ChatService:
         self, who: Principal, *, supplier: str, product: str | None = None
     ) -> tuple[Conversation, bool]:
         """Open (or return the existing) conversation of a buyer with a supplier."""
-        if who.kind != "buyer":
+        if not who.buys or who.is_operator or who.company_id is None:
             raise Forbidden("Only buyers open conversations; supplier staff reply in them.")
         with self._factory() as session:
             row = repo.supplier_by_external_id(session, supplier)
             if row is None:
                 raise NotFound(f"No supplier with id {supplier!r}.")
+            if row.company_id is not None and row.company_id == who.company_id:
+                raise InvalidInput("This supplier is your own company; talk to other companies.")
             product_id = self._product_of(session, row, product)
             existing = session.scalar(
                 select(Conversation).where(
-                    Conversation.buyer_id == who.account_id,
+                    Conversation.buyer_company_id == who.company_id,
                     Conversation.supplier_id == row.id,
                     Conversation.product_id.is_(None)
                     if product_id is None
@@ -80,7 +82,10 @@ class ChatService:
             if existing is not None:
                 return existing, False
             conversation = Conversation(
-                buyer_id=who.account_id, supplier_id=row.id, product_id=product_id
+                buyer_id=who.account_id,
+                buyer_company_id=who.company_id,
+                supplier_id=row.id,
+                product_id=product_id,
             )
             session.add(conversation)
             session.commit()
@@ -105,10 +110,10 @@ class ChatService:
         """
         limit = max(1, min(limit, PAGE_MAX))
         query = conversation_rows().order_by(Conversation.updated_at.desc(), Conversation.id.desc())
-        if who.kind == "buyer":
-            query = query.where(Conversation.buyer_id == who.account_id)
-        else:
-            query = query.where(Conversation.supplier_id == who.supplier_id)
+        sides = [Conversation.buyer_company_id == who.company_id]
+        if who.supplier_id is not None:
+            sides.append(Conversation.supplier_id == who.supplier_id)
+        query = query.where(or_(*sides))
         if after is not None:
             moment, last_id = after
             query = query.where(
@@ -133,7 +138,7 @@ class ChatService:
     def conversation(self, session: Session, who: Principal, conversation_id: int) -> Conversation:
         """The conversation if ``who`` is one of its two parties; NotFound otherwise."""
         row = session.get(Conversation, conversation_id)
-        if row is None or not _is_party(who, row):
+        if row is None or side_of(who, row) is None:
             # Same answer whether it does not exist or is someone else's: no probing.
             raise NotFound(f"No conversation {conversation_id}.")
         return row
@@ -172,7 +177,8 @@ class ChatService:
         if client_id is not None and (original := _keyed(session, conversation.id, who, client_id)):
             return _replay(original, text, client_id), True
         message = Message(
-            conversation_id=conversation.id, sender_id=who.account_id, sender_side=who.kind,
+            conversation_id=conversation.id, sender_id=who.account_id,
+            sender_side=side_of(who, conversation) or "buyer",
             text=text, language=self._detector().detect(text, fallback=who.language),
             client_id=client_id,
         )  # fmt: skip
@@ -192,12 +198,15 @@ class ChatService:
         self, session: Session, conversation: Conversation, sender: Principal
     ) -> dict[int, str]:
         """Every account on the other side, with its reading language."""
-        if sender.kind == "buyer":
+        if side_of(sender, conversation) == "buyer":
+            company = select(Supplier.company_id).where(Supplier.id == conversation.supplier_id)
             query = select(Account.id, Account.language).where(
-                Account.supplier_id == conversation.supplier_id
+                Account.company_id == company.scalar_subquery()
             )
         else:
-            query = select(Account.id, Account.language).where(Account.id == conversation.buyer_id)
+            query = select(Account.id, Account.language).where(
+                Account.company_id == conversation.buyer_company_id
+            )
         return dict(session.execute(query).all())
 
     def messages(
@@ -249,10 +258,13 @@ def _replay(original: Message, text: str, client_id: str) -> Message:
     return original
 
 
-def _is_party(who: Principal, conversation: Conversation) -> bool:
-    if who.kind == "buyer":
-        return conversation.buyer_id == who.account_id
-    return who.supplier_id is not None and conversation.supplier_id == who.supplier_id
+def side_of(who: Principal, conversation: Conversation) -> str | None:
+    """Which side of the conversation ``who`` is on: "buyer", "supplier", or None (not a party)."""
+    if who.company_id is not None and conversation.buyer_company_id == who.company_id:
+        return "buyer"
+    if who.supplier_id is not None and conversation.supplier_id == who.supplier_id:
+        return "supplier"
+    return None
 
 
 def _validate_text(text: str) -> str:

@@ -6,6 +6,7 @@ from typing import Annotated
 
 import typer
 
+from sesame.accounts.tokens import AccountKind
 from sesame.cli.common import fail
 from sesame.core.errors import SesameError
 from sesame.runtime.runtime import Runtime
@@ -23,23 +24,27 @@ def accounts_create(
         str | None, typer.Option(help="Supplier id: makes a supplier-staff account")
     ] = None,
     email: Annotated[str | None, typer.Option()] = None,
+    operator: Annotated[bool, typer.Option(help="A platform operator")] = False,
 ) -> None:
-    """Create a buyer (or, with --supplier, a supplier-staff) account; prints its token once."""
+    """Create a buyer, supplier-staff (--supplier) or operator (--operator) account.
+
+    Prints its token once. Operators verify suppliers, hide reviews and read the audit trail.
+    """
+    if operator and supplier:
+        raise fail("An operator belongs to no supplier: give --operator or --supplier, not both.")
     runtime = Runtime(Settings())
     Startup(runtime).database()
+    kind: AccountKind = "operator" if operator else "supplier" if supplier else "buyer"
     try:
-        account, token = runtime.accounts.create(
-            kind="supplier" if supplier else "buyer",
-            name=name,
-            language=language,
-            email=email,
-            supplier=supplier,
+        who, token = runtime.accounts.create(
+            kind=kind, name=name, language=language, email=email, supplier=supplier
         )
+        runtime.accounts.audit_shell("account.create", who.account_id, {"role": who.role})
     except SesameError as exc:
         raise fail(exc.message) from exc
     finally:
         runtime.close()
-    typer.echo(f"account {account.id} ({account.kind}); token (shown once): {token}")
+    typer.echo(f"account {who.account_id} ({who.role}); token (shown once): {token}")
 
 
 def _database_runtime() -> Runtime:
@@ -54,6 +59,7 @@ def accounts_token(account: Annotated[int, typer.Option(help="Account id")]) -> 
     runtime = _database_runtime()
     try:
         token, expires = runtime.accounts.new_token(account)
+        runtime.accounts.audit_shell("account.token", account, {})
     except SesameError as exc:
         raise fail(exc.message) from exc
     finally:
@@ -67,6 +73,7 @@ def accounts_revoke(account: Annotated[int, typer.Option(help="Account id")]) ->
     runtime = _database_runtime()
     try:
         revoked = runtime.accounts.revoke(account)
+        runtime.accounts.audit_shell("account.revoke", account, {"revoked": revoked})
     except SesameError as exc:
         raise fail(exc.message) from exc
     finally:

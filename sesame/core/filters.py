@@ -13,6 +13,7 @@ with. A payload number that is None (price on request) never matches a bound.
 from __future__ import annotations
 
 import dataclasses
+import time
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Annotated, Any, Literal
@@ -64,7 +65,8 @@ class Payload:
     province: str = field(metadata=_KEYWORD)
     city: str = field(metadata=_KEYWORD)
     category: str = field(metadata=_KEYWORD)
-    verified: bool = field(metadata=_FLAG)
+    # Epoch seconds until which the supplier's verification holds (None: not verified).
+    verified_until: float | None = field(metadata=_DECIMAL)
     rating: float = field(metadata=_DECIMAL)
     moq: int | None = field(metadata=_INTEGER)
     price_min_usd: float | None = field(metadata=_DECIMAL)
@@ -78,10 +80,15 @@ def payload_types() -> dict[str, ValueType]:
 
 @dataclass(frozen=True, slots=True)
 class Criterion:
-    """How a ``Filters`` field tests the payload: the field it reads and the operator."""
+    """How a ``Filters`` field tests the payload: the field it reads and the operator.
+
+    ``now``: the filter is a switch whose bound is the current time (a verification
+    counts until it expires, with no job needed to notice).
+    """
 
     payload: str
     op: Op
+    now: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,8 +138,8 @@ class Filters(BaseModel):
     categories: Annotated[Values, Criterion("category", Op.ONE_OF)] = Field(
         default=None, max_length=MAX_VALUES, description="Product categories, e.g. furniture"
     )
-    verified_only: Annotated[bool, Criterion("verified", Op.IS_TRUE)] = Field(
-        default=False, description="Only suppliers the platform has verified"
+    verified_only: Annotated[bool, Criterion("verified_until", Op.AT_LEAST, now=True)] = Field(
+        default=False, description="Only suppliers with an unexpired platform verification"
     )
     min_rating: Annotated[float | None, Criterion("rating", Op.AT_LEAST)] = Field(
         default=None, ge=0, le=5, description="Lowest supplier rating, 0 to 5"
@@ -175,7 +182,8 @@ class Filters(BaseModel):
             value = getattr(self, name)
             if value is None or value is False:
                 continue
-            active.append(Condition(criterion.payload, criterion.op, value))
+            bound = time.time() if criterion.now else value
+            active.append(Condition(criterion.payload, criterion.op, bound))
         return active
 
 

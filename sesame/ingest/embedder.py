@@ -1,25 +1,29 @@
 """The embedding stage of ingestion: encode what a product lacks, store it, index it.
 
 ``IndexingEmbedder`` runs with a model and an index; ``PendingEmbedder`` stands in
-when the model could not load, so products are stored and embedded by a later run.
+when there is none (the model could not load, or a catalog upload that must
+return quickly): products are stored as ``pending`` with a job in the durable
+queue, and an indexing worker embeds them.
 """
 
 from __future__ import annotations
 
 import hashlib
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
 import numpy as np
 from PIL import Image
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from sesame.catalog import jobs
 from sesame.catalog import repository as repo
+from sesame.catalog.changes import record_change
 from sesame.catalog.columns import payload_of, payloads_by_product
-from sesame.catalog.models import Embedding
+from sesame.catalog.models import Embedding, Product
 from sesame.core.filters import Payload
 from sesame.embeddings.base import Encoder
 from sesame.index.base import VectorIndex
@@ -90,7 +94,7 @@ class Embedder(Protocol):
 
 
 class PendingEmbedder:
-    """No model: nothing is encoded; products are counted as pending."""
+    """No model here: nothing is encoded; products are queued for the indexing workers."""
 
     def counts(self, session: Session) -> dict[int, int]:
         return {}
@@ -102,6 +106,9 @@ class PendingEmbedder:
         return Encoded(pending=len(work))
 
     def store(self, session: Session, encoded: Encoded, product_ids: dict[str, int]) -> EmbedResult:
+        _set_status(session, product_ids.values(), "pending")
+        for product_id in product_ids.values():
+            jobs.enqueue(session, "product", product_id)
         return EmbedResult(added=[], stale=[], pending=encoded.pending)
 
     def after_commit(self, result: EmbedResult) -> None:
@@ -182,10 +189,16 @@ class IndexingEmbedder:
             encoded.rows.setdefault(external, []).append((key, kind, repo.vector_to_bytes(vector)))
 
     def store(self, session: Session, encoded: Encoded, product_ids: dict[str, int]) -> EmbedResult:
+        """Write the batch's vectors, and log them for the other processes' indexes."""
         if encoded.stale:
             session.query(Embedding).filter(Embedding.id.in_(encoded.stale)).delete(
                 synchronize_session=False
             )
+            for stale in encoded.stale:
+                record_change(session, "vector", stale)
+        for product_id in product_ids.values():
+            record_change(session, "product", product_id)
+        _set_status(session, product_ids.values(), "indexed")
         rows = [
             Embedding(
                 product_id=product_ids[external],
@@ -229,3 +242,11 @@ class IndexingEmbedder:
     def sync(self, sessions: Callable[[], Session]) -> None:
         reconcile_index(self._index, sessions, self._encoder.model_id)
         self._index.flush()
+
+
+def _set_status(session: Session, product_ids: Iterable[int], status: str) -> None:
+    ids = sorted(set(product_ids))
+    if ids:
+        session.execute(
+            update(Product).where(Product.id.in_(ids)).values(status=status, status_reason=None)
+        )

@@ -6,7 +6,7 @@ import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
@@ -35,16 +35,27 @@ def describe_validation_error(exc: ValidationError) -> str:
     return "; ".join(parts)
 
 
-def read_records(path: Path, model: type[T]) -> Iterator[tuple[int, T | RecordError]]:
-    """Yield ``(line_number, record or error)`` for every non-blank line of ``path``."""
+def read_records(
+    path: Path, model: type[T], defaults: dict[str, Any] | None = None
+) -> Iterator[tuple[int, T | RecordError]]:
+    """Yield ``(line_number, record or error)`` for every non-blank line of ``path``;
+    ``defaults`` fill fields a line leaves out."""
     with path.open("rb") as handle:
         for number, raw in enumerate(handle, start=1):
             if not raw.strip():
                 continue
-            yield number, _parse_line(path.name, number, raw, model)
+            yield number, _parse_line(path.name, number, raw, model, defaults or {})
 
 
-def _parse_line(name: str, number: int, raw: bytes, model: type[T]) -> T | RecordError:
+def count_lines(path: Path) -> int:
+    """Non-blank lines of ``path`` (what a progress bar counts to)."""
+    with path.open("rb") as handle:
+        return sum(1 for raw in handle if raw.strip())
+
+
+def _parse_line(
+    name: str, number: int, raw: bytes, model: type[T], defaults: dict[str, Any]
+) -> T | RecordError:
     if len(raw) > MAX_LINE_BYTES:
         return RecordError(name, number, f"line is over {MAX_LINE_BYTES} bytes")
     try:
@@ -53,6 +64,7 @@ def _parse_line(name: str, number: int, raw: bytes, model: type[T]) -> T | Recor
         return RecordError(name, number, f"not valid JSON ({exc})")
     if not isinstance(data, dict):
         return RecordError(name, number, "expected a JSON object")
+    data = {**defaults, **data}
     try:
         return model.model_validate(data)
     except ValidationError as exc:

@@ -13,17 +13,10 @@ from sesame.catalog.models import Product, ProductImage
 from sesame.catalog.records import ProductRecord
 from sesame.core.errors import SesameError
 from sesame.ingest.jsonl import RecordError
-from sesame.media.images import MIME_TYPES, SUFFIXES, decode_photo, image_format
+from sesame.media.images import MIME_TYPES, SUFFIXES, ImageLimits, check_photo, image_format
 from sesame.media.store import MediaStore, sha256_hex
 
 PRODUCTS_FILE = "products.jsonl"
-
-
-@dataclass(frozen=True, slots=True)
-class ImageLimits:
-    max_pixels: int
-    max_bytes: int
-    min_side: int = 448
 
 
 @dataclass
@@ -54,10 +47,7 @@ def read_photos(
             continue
         data = path.read_bytes()
         try:
-            photo = decode_photo(
-                data, max_pixels=limits.max_pixels, max_bytes=limits.max_bytes,
-                min_side=limits.min_side,
-            )  # fmt: skip
+            photo = check_photo(data, limits)
         except SesameError as exc:
             errors.append(RecordError(PRODUCTS_FILE, line, f"{where}: {exc.message}"))
             continue

@@ -18,28 +18,27 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from sesame.catalog import repository as repo
+from sesame.catalog.changes import record_change
 from sesame.catalog.db import session_scope
 from sesame.catalog.models import Product, Supplier
 from sesame.catalog.records import ProductRecord, SupplierRecord
-from sesame.core.errors import SesameError
+from sesame.core.errors import InvalidInput, SesameError
 from sesame.ingest import prune
 from sesame.ingest.embedder import Embedder, Work
 from sesame.ingest.jsonl import RecordError, read_records
+from sesame.ingest.lines import SUPPLIERS_FILE, Known, Plan, Seen, accept
 from sesame.ingest.photos import (
     PRODUCTS_FILE,
-    ImageLimits,
     LoadedImage,
-    StoredPhoto,
     read_photos,
     store_photos,
     write_product,
 )
+from sesame.media.images import ImageLimits
 from sesame.media.store import MediaStore
 
 __all__ = ["PRODUCTS_FILE", "ImageLimits", "IngestInterrupted", "IngestReport", "Ingestor"]
 logger = logging.getLogger(__name__)
-
-SUPPLIERS_FILE = "suppliers.jsonl"
 
 
 class IngestInterrupted(SesameError):
@@ -58,31 +57,6 @@ class IngestReport:
     embeddings_added: int = 0
     pending_embeddings: int = 0
     errors: list[RecordError] = field(default_factory=list)
-
-
-@dataclass
-class _Seen:
-    """What one file held: external id -> (row id, changed), and how many lines were bad."""
-
-    ids: dict[str, tuple[int, bool]] = field(default_factory=dict)
-    invalid: int = 0
-
-
-@dataclass
-class _Plan:
-    record: ProductRecord
-    work: Work
-    photos: list[StoredPhoto] | None  # None: the rows are unchanged
-    digest: str
-
-
-@dataclass
-class _Known:
-    """What the database held before the products file is read."""
-
-    hashes: dict[str, str]
-    counts: dict[int, int]
-    suppliers: dict[str, int]
 
 
 class Ingestor:
@@ -132,10 +106,20 @@ class Ingestor:
         self._embedder.sync(self._sessions)
         return report
 
+    def run_products(self, directory: Path, *, supplier_id: str, room: int) -> IngestReport:
+        """A catalog upload: products of one supplier only (a line may leave supplier_id
+        out), at most ``room`` new ones; nothing of anyone else's is touched."""
+        if not (directory / PRODUCTS_FILE).is_file():
+            raise InvalidInput(f"The upload has no {PRODUCTS_FILE}: put it at the top of the zip.")
+        report = IngestReport()
+        self._ingest_products(directory, report, scope=(supplier_id, room))
+        self._embedder.sync(self._sessions)
+        return report
+
     # -- suppliers -----------------------------------------------------------------
 
-    def _ingest_suppliers(self, path: Path, report: IngestReport) -> _Seen:
-        seen = _Seen()
+    def _ingest_suppliers(self, path: Path, report: IngestReport) -> Seen:
+        seen = Seen()
         with session_scope(self._sessions) as session:
             for line, record in read_records(path, SupplierRecord):
                 if isinstance(record, RecordError):
@@ -166,15 +150,20 @@ class Ingestor:
 
     # -- products ------------------------------------------------------------------
 
-    def _ingest_products(self, directory: Path, report: IngestReport) -> _Seen:
+    def _ingest_products(
+        self, directory: Path, report: IngestReport, scope: tuple[str, int] | None = None
+    ) -> Seen:
         known = self._known()
-        seen = _Seen()
-        records = read_records(directory / PRODUCTS_FILE, ProductRecord)
+        if scope is not None:
+            known.scope, known.room = scope
+        seen = Seen()
+        defaults = {"supplier_id": scope[0]} if scope else None
+        records = read_records(directory / PRODUCTS_FILE, ProductRecord, defaults)
         for batch in repo.batched(records, self._batch_size):
             valid = [
                 (line, accepted)
                 for line, record in batch
-                if (accepted := self._accept(line, record, known, seen, report)) is not None
+                if (accepted := accept(line, record, known, seen, report.errors)) is not None
             ]
             self._ingest_batch(directory, valid, known, report)
             self._progress(len(batch))
@@ -185,45 +174,23 @@ class Ingestor:
                 )
         return seen
 
-    def _known(self) -> _Known:
+    def _known(self) -> Known:
         with self._sessions() as session:
-            return _Known(
-                hashes=dict(
-                    session.execute(select(Product.external_id, Product.content_hash)).all()
-                ),
+            rows = session.execute(
+                select(Product.external_id, Product.content_hash, Product.supplier_id)
+            ).all()
+            return Known(
+                hashes={external: digest for external, digest, _ in rows},
+                owners={external: owner for external, _, owner in rows},
                 counts=self._embedder.counts(session),
                 suppliers=dict(session.execute(select(Supplier.external_id, Supplier.id)).all()),
             )
-
-    @staticmethod
-    def _accept(
-        line: int, record: ProductRecord | RecordError, known: _Known, seen: _Seen,
-        report: IngestReport,
-    ) -> ProductRecord | None:  # fmt: skip
-        """The record if it is a new, valid product of a known supplier; errors are reported."""
-        problem: str | None = None
-        if isinstance(record, RecordError):
-            report.errors.append(record)
-            seen.invalid += 1
-            return None
-        if record.id in seen.ids:
-            problem = f"duplicate id {record.id!r}"
-        elif record.supplier_id not in known.suppliers:
-            problem = (
-                f"supplier_id {record.supplier_id!r} is not in {SUPPLIERS_FILE} or the database"
-            )
-            seen.invalid += 1
-        if problem is not None:
-            report.errors.append(RecordError(PRODUCTS_FILE, line, problem))
-            return None
-        seen.ids[record.id] = (0, True)
-        return record
 
     def _ingest_batch(
         self,
         directory: Path,
         batch: Sequence[tuple[int, ProductRecord]],
-        known: _Known,
+        known: Known,
         report: IngestReport,
     ) -> None:
         """Read and decide (no writes), encode (no transaction), then one short write."""
@@ -236,6 +203,8 @@ class Ingestor:
         encoded = self._embedder.encode(self._sessions, [plan.work for plan in planned])
         with session_scope(self._sessions) as session:
             ids = {plan.work.external_id: self._write(session, plan, known) for plan in planned}
+            for product_id in ids.values():
+                record_change(session, "product", product_id)  # payloads may have changed
             result = self._embedder.store(session, encoded, ids)
         report.products_embedded += result.embedded
         report.pending_embeddings += result.pending
@@ -243,9 +212,9 @@ class Ingestor:
         self._embedder.after_commit(result)
 
     def _plan(
-        self, session: Session, directory: Path, line: int, record: ProductRecord, known: _Known,
+        self, session: Session, directory: Path, line: int, record: ProductRecord, known: Known,
         report: IngestReport,
-    ) -> _Plan | None:  # fmt: skip
+    ) -> Plan | None:  # fmt: skip
         """What a line needs: its rows rewritten (photo files stored now), vectors, or nothing."""
         images, errors = read_photos(directory, line, record, self._limits)
         report.errors += errors
@@ -263,10 +232,10 @@ class Ingestor:
         photos = store_photos(self._media, images) if rows_changed else None
         decoded = {image.sha256: image.image for image in images}
         work = Work(record.id, product_id, decoded, record.text_for_embedding())
-        return _Plan(record, work, photos, digest)
+        return Plan(record, work, photos, digest)
 
     @staticmethod
-    def _write(session: Session, plan: _Plan, known: _Known) -> int:
+    def _write(session: Session, plan: Plan, known: Known) -> int:
         """The product's rows, written if they changed; returns its row id."""
         if plan.photos is None:
             assert plan.work.product_id is not None

@@ -101,6 +101,15 @@ class CropBox:
 
 
 @dataclass(frozen=True, slots=True)
+class ImageLimits:
+    """What a stored product photo must fit (the same bounds as a photo search)."""
+
+    max_pixels: int
+    max_bytes: int
+    min_side: int = 448
+
+
+@dataclass(frozen=True, slots=True)
 class Photo:
     """A decoded photo: upright RGB, and the upright size of the original."""
 
@@ -247,4 +256,11 @@ def _bomb_error(exc: Exception, max_pixels: int) -> PayloadTooLarge:
     return PayloadTooLarge(
         f"The image has {pixels}; the limit is {max_pixels:,} pixels (a possible "
         "decompression bomb)."
+    )
+
+
+def check_photo(data: bytes, limits: ImageLimits) -> Photo:
+    """``decode_photo`` within ``limits``, reduced for the encoder."""
+    return decode_photo(
+        data, max_pixels=limits.max_pixels, max_bytes=limits.max_bytes, min_side=limits.min_side
     )

@@ -20,7 +20,7 @@ from sesame.index.base import VectorIndex
 from sesame.index.factory import QdrantOptions, open_index
 from sesame.index.faiss_search import FaissParams
 from sesame.ingest.index_sync import reconcile_index
-from sesame.ingest.photos import ImageLimits
+from sesame.media.images import ImageLimits
 from sesame.media.store import MediaStore
 from sesame.search.service import SearchOptions
 from sesame.settings import Settings

@@ -12,10 +12,11 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
+from functools import partial
 
 from sqlalchemy.orm import Session
 
-from sesame.chat.accounts import Accounts
+from sesame.accounts.service import Accounts
 from sesame.chat.service import ChatService
 from sesame.chat.translating import MessageTranslations
 from sesame.core.pools import Overloaded
@@ -23,7 +24,10 @@ from sesame.core.slots import Slot
 from sesame.embeddings.base import Encoder
 from sesame.index.base import VectorIndex
 from sesame.ingest.embedder import Embedder, IndexingEmbedder, PendingEmbedder
+from sesame.ingest.follower import ChangeFollower
 from sesame.ingest.pipeline import Ingestor, IngestReport
+from sesame.ingest.uploads import UploadProcessor, ZipLimits
+from sesame.ingest.worker import IndexWorker
 from sesame.media.store import MediaStore
 from sesame.runtime import parts
 from sesame.runtime.parts import Database, Translation
@@ -32,6 +36,10 @@ from sesame.search.product_text import ProductTexts, TextLimits
 from sesame.search.query_language import QueryTranslator, UntranslatedQueries
 from sesame.search.service import Queries, SearchService
 from sesame.settings import Settings
+from sesame.shop.products import Caps, ProductService
+from sesame.shop.profiles import SupplierProfiles
+from sesame.shop.trust import Verifications
+from sesame.shop.uploads import CatalogUploads
 from sesame.translation.base import Translator
 from sesame.translation.detect import LanguageDetector
 
@@ -85,6 +93,18 @@ class Runtime:
         self.chat = ChatService(
             sessions=self.session, translations=self.translations, detector=self.detector
         )
+        self.products = self._product_service()
+        self.profiles = SupplierProfiles(sessions=self.session)
+        self.verifications = Verifications(sessions=self.session)
+        self.uploads = CatalogUploads(sessions=self.session, uploads_dir=settings.uploads_dir)
+        self.follower: ChangeFollower | None = None  # set once the index has loaded
+
+    def _product_service(self) -> ProductService:
+        shop = self.settings.shop
+        return ProductService(
+            sessions=self.session, media=self.media, limits=parts.image_limits(self.settings),
+            caps=Caps(shop.max_products_per_supplier, shop.max_images_per_product),
+        )  # fmt: skip
 
     # -- what services reach through ------------------------------------------------
 
@@ -139,16 +159,33 @@ class Runtime:
         batch_size: int | None = None,
         progress: Callable[[int], None] | None = None,
         should_stop: Callable[[], bool] | None = None,
+        queued: bool = False,
     ) -> Ingestor:
+        """An ingestion run; ``queued`` leaves the embedding to the indexing workers."""
         return Ingestor(
             sessions=self.session,
             media=self.media,
-            embedder=self.embedder(),
+            embedder=PendingEmbedder() if queued else self.embedder(),
             limits=parts.image_limits(self.settings),
             batch_size=batch_size or self.settings.embeddings.batch_size,
             progress=progress,
             should_stop=should_stop,
         )
+
+    def index_worker(self) -> IndexWorker:
+        """A worker for the job queue: it waits (NotReady) until model and index are loaded."""
+        shop = self.settings.shop
+        uploads = UploadProcessor(
+            sessions=self.session, ingestor=partial(self.ingestor, queued=True),
+            uploads_dir=self.settings.uploads_dir,
+            limits=ZipLimits(shop.max_upload_files, shop.max_upload_unpacked_bytes),
+            max_products=shop.max_products_per_supplier,
+        )  # fmt: skip
+        return IndexWorker(
+            sessions=self.session, media=self.media, limits=parts.image_limits(self.settings),
+            embedder=lambda: IndexingEmbedder(self.encoder(), self.index()), uploads=uploads,
+            lease=timedelta(seconds=shop.lease_s),
+        )  # fmt: skip
 
     # -- life cycle -----------------------------------------------------------------
 

@@ -18,8 +18,10 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from sesame.catalog import repository as repo
+from sesame.catalog.changes import latest_change
 from sesame.core.errors import NotReady, SesameError
 from sesame.core.slots import Slot
+from sesame.ingest.follower import ChangeFollower
 from sesame.ingest.pipeline import IngestReport
 from sesame.runtime import parts
 from sesame.runtime.runtime import Runtime
@@ -54,7 +56,15 @@ class Startup:
         if database is None:
             slots.index.fail(_why_missing(slots.database))
             return
-        _fill(slots.index, lambda: parts.open_vector_index(self.settings, encoder, database))
+        with database.sessions() as session:
+            cursor = latest_change(session)  # read before the index catches up with the database
+        index = _fill(
+            slots.index, lambda: parts.open_vector_index(self.settings, encoder, database)
+        )
+        if index is not None:
+            self.runtime.follower = ChangeFollower(
+                sessions=database.sessions, index=index, model_id=encoder.model_id, cursor=cursor
+            )
 
     def demo(self) -> None:
         """Generate and ingest the demo catalog when the store has no products."""

@@ -24,6 +24,7 @@ from sesame.api.ratelimit import RateLimiter
 from sesame.chat.events import make_bus
 from sesame.core.pools import Pools
 from sesame.core.slots import Readiness, Slot
+from sesame.runtime.background import Background
 from sesame.runtime.logs import install_redaction
 from sesame.runtime.runtime import Runtime
 from sesame.runtime.startup import Startup, load_in_background
@@ -48,6 +49,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             startup = Startup(runtime)
             loading = asyncio.create_task(load_in_background(startup, loader))
             stack.push_async_callback(_stop, startup, loading)
+            background = Background(runtime)
+            background.start()
+            stack.push_async_callback(asyncio.to_thread, background.close)
             hub = make_hub(settings, runtime, pools)
             await hub.start()
             stack.push_async_callback(hub.close)
@@ -89,6 +93,10 @@ def _services(runtime: Runtime, pools: Pools, hub: ConnectionHub, limiter: RateL
         browse=runtime.browse,
         chat=runtime.chat,
         accounts=runtime.accounts,
+        products=runtime.products,
+        profiles=runtime.profiles,
+        verifications=runtime.verifications,
+        uploads=runtime.uploads,
         hub=hub,
         pools=pools,
         limiter=limiter,

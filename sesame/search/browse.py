@@ -10,7 +10,8 @@ from pathlib import Path
 from sqlalchemy.orm import Session
 
 from sesame.catalog import repository as repo
-from sesame.catalog.models import Product, ProductImage, Supplier
+from sesame.catalog import verification
+from sesame.catalog.models import Product, ProductImage, Supplier, Verification
 from sesame.core.errors import NotFound
 from sesame.media.store import MediaStore
 from sesame.search.product_text import ProductTexts, TranslatedText
@@ -20,6 +21,13 @@ from sesame.search.product_text import ProductTexts, TranslatedText
 class ProductPage:
     product: Product
     translated: TranslatedText | None
+    verifications: list[Verification]
+
+
+@dataclass(frozen=True, slots=True)
+class SupplierPage:
+    supplier: Supplier
+    verifications: list[Verification]
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,23 +44,24 @@ class CatalogBrowser:
         self._media = media
         self._texts = texts
 
-    def supplier(self, supplier_id: str) -> Supplier:
+    def supplier(self, supplier_id: str) -> SupplierPage:
         with self._sessions() as session:
             supplier = repo.supplier_by_external_id(session, supplier_id)
-        if supplier is None:
-            raise NotFound(f"No supplier with id {supplier_id!r}.")
-        return supplier
+            if supplier is None:
+                raise NotFound(f"No supplier with id {supplier_id!r}.")
+            return SupplierPage(supplier, verification.active(session, [supplier.id])[supplier.id])
 
     def product(self, product_id: str, *, language: str | None = None) -> ProductPage:
         """One product with its images and supplier, optionally translated for the reader."""
         with self._sessions() as session:
             product = repo.product_by_external_id(session, product_id)
-        if product is None:
-            raise NotFound(f"No product with id {product_id!r}.")
+            if product is None:
+                raise NotFound(f"No product with id {product_id!r}.")
+            checks = verification.active(session, [product.supplier_id])[product.supplier_id]
         translated = None
         if language is not None:
             translated = self._texts.for_reader(language, product)
-        return ProductPage(product, translated)
+        return ProductPage(product, translated, checks)
 
     def image(self, image_id: int) -> StoredImage:
         with self._sessions() as session:

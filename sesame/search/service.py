@@ -11,8 +11,9 @@ from PIL import Image
 from sqlalchemy.orm import Session
 
 from sesame.catalog import repository as repo
+from sesame.catalog import verification
 from sesame.catalog.keyword import keyword_search
-from sesame.catalog.models import Product, Supplier
+from sesame.catalog.models import Product, Supplier, Verification
 from sesame.core.errors import InvalidInput, ModelUnavailable
 from sesame.core.filters import Filters, VectorKind
 from sesame.embeddings.base import Encoder
@@ -63,6 +64,8 @@ class SearchResult:
     query: QueryInfo | None = None
     took_ms: float = 0.0
     notes: list[str] = field(default_factory=list)
+    # Supplier row id -> its active verifications, for the suppliers of this page.
+    verifications: dict[int, list[Verification]] = field(default_factory=dict)
 
 
 class Queries(Protocol):
@@ -208,6 +211,7 @@ class SearchService:
             products = repo.products_by_ids(
                 session, (pid for sid in page for pid, _ in by_supplier[sid])
             )
+            checks = verification.active(session, page)
         groups = [
             SupplierMatch(
                 products[by_supplier[sid][0][0]].supplier,
@@ -216,7 +220,9 @@ class SearchService:
             )
             for sid in page
         ]
-        return SearchResult(groups, total=len(order), offset=offset, limit=limit, mode=mode)
+        return SearchResult(
+            groups, total=len(order), offset=offset, limit=limit, mode=mode, verifications=checks
+        )
 
     def _ranked_by_supplier(
         self, relevance: dict[int, float]

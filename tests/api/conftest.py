@@ -13,8 +13,9 @@ from fastapi.testclient import TestClient
 
 from sesame.runtime.startup import open_runtime
 from sesame.runtime.web import create_app
-from sesame.settings import Settings
+from sesame.settings import Settings, ShopSettings
 from tests.api.chat_world import World, bearer, install, staff_token
+from tests.api.shop_world import Shop, shop_of
 from tests.conftest import TINY_MODEL, serving
 
 
@@ -107,4 +108,13 @@ def world(
     tmp_path: Path,
 ) -> Iterator[World]:
     with world_of(ingested_data_dir, tiny_clip_checkpoint, tiny_packages, tmp_path) as built:
+        yield built
+
+
+@pytest.fixture
+def shop(ingested_data_dir: Path, tiny_clip_checkpoint: Path, tmp_path: Path) -> Iterator[Shop]:
+    data = tmp_path / "data"
+    shutil.copytree(ingested_data_dir, data)
+    settings = api_settings(data, tiny_clip_checkpoint, shop=ShopSettings(poll_s=0.2))
+    with shop_of(settings) as built:
         yield built

@@ -5,9 +5,6 @@ from __future__ import annotations
 import json
 import os
 import signal
-import socket
-import subprocess
-import sys
 import time
 import uuid
 from collections.abc import Iterator
@@ -16,57 +13,16 @@ from pathlib import Path
 import httpx
 import pytest
 
+from sesame.accounts.service import create_account
 from sesame.catalog import repository as repo
 from sesame.catalog.records import SupplierRecord
-from sesame.chat.accounts import create_account
 from sesame.settings import Settings
 from sesame.translation.packages import install_package
 from tests.conftest import database_runtime
+from tests.processes import REDIS_ENV, Server
 
-REDIS_ENV = "SESAME_TEST_REDIS_URL"
 SPANISH = "¿Cuál es la cantidad mínima de pedido?"
 CHINESE = "最小起订量是多少？"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-class Server:
-    def __init__(self, env: dict[str, str]) -> None:
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.log = Path(env["SESAME_DATA_DIR"]) / f"server-{self.port}.log"
-        self._log_file = self.log.open("wb")
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "sesame", "serve", "--no-demo", "--port", str(self.port)],
-            env=env,
-            stdout=self._log_file,
-            stderr=subprocess.STDOUT,
-        )
-        deadline = time.monotonic() + 120
-        while time.monotonic() < deadline:
-            assert self.process.poll() is None, self.log.read_text()
-            if self._loaded():
-                return
-            time.sleep(0.2)
-        raise AssertionError(f"server did not start: {self.log.read_text()}")
-
-    def _loaded(self) -> bool:
-        """Every part has loaded or failed (this server has no model on purpose)."""
-        try:
-            body = httpx.get(f"{self.url}/readyz", timeout=1).json()
-        except httpx.TransportError:
-            return False
-        return all(part["state"] != "loading" for part in body["components"].values())
-
-    def stop(self, sig: int = signal.SIGTERM) -> None:
-        if self.process.poll() is None:
-            self.process.send_signal(sig)
-            self.process.wait(timeout=60)
-        self._log_file.close()
 
 
 @pytest.fixture

@@ -12,9 +12,9 @@ from typing import Any
 
 import pytest
 
+from sesame.accounts.tokens import Principal
 from sesame.api.hub import ConnectionHub, TooManySockets
 from sesame.chat.events import LocalBus
-from sesame.chat.tokens import Principal
 from sesame.chat.views import MessageView, Posted
 
 READER = Principal(7, "supplier", "zh", 3, "Li", token_id=1)

@@ -16,8 +16,8 @@ from fastapi.testclient import TestClient
 from sesame.runtime.web import create_app
 from tests.api.chat_world import bearer
 from tests.api.conftest import api_settings
-from tests.api.test_chat_processes import REDIS_ENV, Server
 from tests.conftest import serving
+from tests.processes import REDIS_ENV, Server
 
 LIMITS = {
     "enabled": True,

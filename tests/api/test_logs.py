@@ -9,7 +9,7 @@ import pytest
 from websockets.exceptions import InvalidStatus
 from websockets.sync.client import connect
 
-from tests.api.test_chat_processes import Server
+from tests.processes import Server
 
 
 def test_the_server_log_never_holds_a_token_or_a_ticket(tmp_path: Path) -> None:

@@ -19,8 +19,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.api.test_chat_processes import free_port
 from tests.conftest import TINY_MODEL
+from tests.processes import free_port
 
 LAUNCHER = """
 import sys, time

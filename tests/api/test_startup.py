@@ -20,8 +20,8 @@ import pytest
 from sesame.core.errors import SesameError
 from sesame.runtime.web import create_app
 from tests.api.conftest import api_settings
-from tests.api.test_chat_processes import free_port
 from tests.conftest import TINY_MODEL, serving
+from tests.processes import free_port
 
 SLOW_SECONDS = 8.0
 # Runs `sesame serve` with the real model loader behind a sleep.

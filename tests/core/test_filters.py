@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -20,7 +22,7 @@ from sesame.search.filters import checked_filters
 
 PAYLOAD = Payload(
     product_id=1, supplier_id=2, kind="image", country="CN", province="Guangdong",
-    city="Foshan", category="furniture", verified=True, rating=4.5, moq=50,
+    city="Foshan", category="furniture", verified_until=time.time() + 3600, rating=4.5, moq=50,
     price_min_usd=None, price_max_usd=None,
 )  # fmt: skip
 
@@ -40,12 +42,20 @@ def test_unknown_fields_and_out_of_range_values_are_refused() -> None:
 
 def test_only_active_filters_become_conditions() -> None:
     f = Filters(provinces=frozenset({"Guangdong"}), verified_only=True, max_moq=100)
-    assert f.conditions() == [
-        Condition("province", Op.ONE_OF, frozenset({"Guangdong"})),
-        Condition("verified", Op.IS_TRUE, True),
-        Condition("moq", Op.AT_MOST, 100),
-    ]
+    before = time.time()
+    province, verified, moq = f.conditions()
+    assert province == Condition("province", Op.ONE_OF, frozenset({"Guangdong"}))
+    assert moq == Condition("moq", Op.AT_MOST, 100)
+    # "Verified" is a verification that holds now: its end is compared with the clock.
+    assert (verified.payload, verified.op) == ("verified_until", Op.AT_LEAST)
+    assert before <= verified.value <= time.time()
     assert Filters().conditions() == []
+
+
+def test_an_expired_verification_does_not_count() -> None:
+    expired = dataclasses.replace(PAYLOAD, verified_until=time.time() - 86400)
+    assert matches(PAYLOAD, Filters(verified_only=True))
+    assert not matches(expired, Filters(verified_only=True))
 
 
 def test_a_price_on_request_never_matches_a_price_bound() -> None:

@@ -8,6 +8,7 @@ from typing import NamedTuple, Protocol
 import numpy as np
 from numpy.typing import NDArray
 
+from sesame.catalog.verification import NO_EXPIRY
 from sesame.core.filters import Filters, Payload, VectorKind, matches
 from sesame.index.base import Hit
 
@@ -23,6 +24,13 @@ def unit_vectors(n: int, dim: int, seed: int) -> NDArray[np.float32]:
     return np.asarray(x / np.linalg.norm(x, axis=1, keepdims=True), dtype=np.float32)
 
 
+def verified_until(draw: float) -> float | None:
+    """Verified without end (30 %), verified but expired long ago (10 %), never (60 %)."""
+    if draw < 0.3:
+        return NO_EXPIRY
+    return 1000.0 if draw < 0.4 else None
+
+
 def make_payloads(ids: Iterable[int], seed: int) -> list[Payload]:
     """Payloads whose values repeat, so filter boundaries are hit exactly."""
     rng = np.random.default_rng(seed)
@@ -36,7 +44,7 @@ def make_payloads(ids: Iterable[int], seed: int) -> list[Payload]:
                 kind="image" if rng.random() < 0.7 else "text",
                 country=str(rng.choice(COUNTRIES)),
                 category=str(rng.choice(CATEGORIES)),
-                verified=bool(rng.random() < 0.4),
+                verified_until=verified_until(float(rng.random())),
                 rating=float(rng.integers(0, 11)) / 2,
                 moq=int(rng.choice([1, 10, 50, 100, 500, 1000])),
                 price_min_usd=low,

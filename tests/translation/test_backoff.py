@@ -12,7 +12,7 @@ from pathlib import Path
 from sqlalchemy.orm import Session, sessionmaker
 
 from sesame.catalog.db import make_engine, make_session_factory, migrate
-from sesame.catalog.models import Account, Conversation, Message, Supplier
+from sesame.catalog.models import Account, Company, Conversation, Message, Supplier
 from sesame.chat.translating import Backoff, MessageTranslations
 from sesame.translation.base import TranslationUnavailable, UnavailableReason
 
@@ -36,10 +36,15 @@ def stored_message(factory: sessionmaker[Session]) -> Message:
     with factory() as session:
         supplier = Supplier(external_id="s", name="S", country="CN", city="", languages=[],
                             content_hash="x")  # fmt: skip
-        buyer = Account(kind="buyer", name="Ana", language="es")
+        company = Company(name="Ana Co", buys=True, sells=False)
+        session.add(company)
+        session.flush()
+        buyer = Account(name="Ana", language="es", company_id=company.id, role="admin")
         session.add_all([supplier, buyer])
         session.flush()
-        conversation = Conversation(buyer_id=buyer.id, supplier_id=supplier.id)
+        conversation = Conversation(
+            buyer_id=buyer.id, buyer_company_id=company.id, supplier_id=supplier.id
+        )
         session.add(conversation)
         session.flush()
         message = Message(conversation_id=conversation.id, sender_id=buyer.id,

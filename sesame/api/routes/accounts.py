@@ -28,12 +28,12 @@ async def create_buyer_account(
     body: NewAccount, accounts: AccountsDep, pools: PoolsDep
 ) -> NewAccountOut:
     """Sign up as a buyer; the token is shown once."""
-    account, token = await run_on(
+    who, token = await run_on(
         pools.database, accounts.create, kind="buyer", name=body.name, language=body.language,
-        email=body.email,
+        email=body.email, company_name=body.company,
     )  # fmt: skip
     expires = utcnow() + accounts.token_ttl
-    return NewAccountOut(account=AccountOut.of(account), token=token, expires_at=expires)
+    return NewAccountOut(account=AccountOut.from_principal(who), token=token, expires_at=expires)
 
 
 @router.get("/me")

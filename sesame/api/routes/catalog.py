@@ -8,7 +8,8 @@ from fastapi import APIRouter, Path, Query
 from fastapi.responses import FileResponse
 
 from sesame.api.deps import BrowseDep, PoolsDep, run_on
-from sesame.api.schemas import MAX_ID, ProductOut, SupplierOut, TranslatedOut
+from sesame.api.schemas import MAX_ID
+from sesame.api.schemas_catalog import ProductOut, SupplierOut, TranslatedOut
 
 router = APIRouter(prefix="/v1", tags=["catalog"])
 
@@ -16,8 +17,8 @@ router = APIRouter(prefix="/v1", tags=["catalog"])
 @router.get("/suppliers/{supplier_id}")
 async def get_supplier(supplier_id: str, browse: BrowseDep, pools: PoolsDep) -> SupplierOut:
     """One supplier's profile, ratings and verification."""
-    supplier = await run_on(pools.database, browse.supplier, supplier_id)
-    return SupplierOut.of(supplier)
+    page = await run_on(pools.database, browse.supplier, supplier_id)
+    return SupplierOut.of(page.supplier, page.verifications)
 
 
 @router.get("/products/{product_id}")
@@ -32,7 +33,7 @@ async def get_product(
     """One product with its images and supplier, optionally translated for the reader."""
     pool = pools.translation if language else pools.database
     page = await run_on(pool, browse.product, product_id, language=language)
-    out = ProductOut.of(page.product)
+    out = ProductOut.of(page.product, page.verifications)
     out.translated = TranslatedOut.of(page.translated)
     return out
 

@@ -19,12 +19,33 @@ def include_object(
     return not (type_ == "table" and name is not None and name.startswith("products_fts"))
 
 
-with engine.begin() as connection:
-    context.configure(
-        connection=connection,
-        target_metadata=Base.metadata,
-        render_as_batch=connection.dialect.name == "sqlite",
-        include_object=include_object,
-    )
-    with context.begin_transaction():
-        context.run_migrations()
+def run(connection: Any) -> None:
+    with connection.begin():
+        context.configure(
+            connection=connection,
+            target_metadata=Base.metadata,
+            render_as_batch=connection.dialect.name == "sqlite",
+            include_object=include_object,
+        )
+        with context.begin_transaction():
+            context.run_migrations()
+
+
+with engine.connect() as connection:
+    if connection.dialect.name != "sqlite":
+        run(connection)
+    else:
+        # Batch mode rebuilds a table (copy, drop, rename). With foreign keys on, SQLite's
+        # DROP TABLE first deletes every row, cascading to the children: switch them off
+        # (outside any transaction, where the pragma works) and check them after.
+        connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+        connection.commit()
+        try:
+            run(connection)
+            broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+            if broken:
+                raise RuntimeError(f"The migration left rows without their parents: {broken[:5]}")
+        finally:
+            connection.rollback()
+            connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+            connection.commit()

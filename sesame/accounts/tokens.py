@@ -18,24 +18,37 @@ from typing import Literal
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from sesame.catalog.models import Account, ApiToken, WsTicket, utcnow
+from sesame.catalog.models import Account, ApiToken, Company, Supplier, WsTicket, utcnow
 from sesame.core.errors import Unauthorized
 
-AccountKind = Literal["buyer", "supplier"]
+AccountKind = Literal["buyer", "supplier", "operator"]
+Role = Literal["admin", "staff", "operator"]
 TOKEN_PREFIX = "ses_"  # noqa: S105 - a prefix, not a secret
 TICKET_PREFIX = "wst_"
 
 
 @dataclass(frozen=True, slots=True)
 class Principal:
-    """Who is calling: the account, the token used and, for supplier staff, their supplier."""
+    """Who is calling: the account, its role, its company and that company's supplier profile.
+
+    ``kind`` is how the account appears by default: "buyer" when its company buys,
+    "supplier" for a company that only sells, "operator" for the platform's staff.
+    """
 
     account_id: int
     kind: AccountKind
     language: str
-    supplier_id: int | None
+    supplier_id: int | None  # the company's supplier profile (row id), if it sells
     name: str
     token_id: int = 0
+    role: Role = "admin"
+    company_id: int | None = None
+    buys: bool = True
+    supplier_ref: str | None = None  # the supplier profile's public id, used in paths
+
+    @property
+    def is_operator(self) -> bool:
+        return self.role == "operator"
 
 
 def hash_token(token: str) -> str:
@@ -70,10 +83,29 @@ def authenticate(session: Session, token: str | None) -> Principal:
             "The API token has expired; get a new one with POST /v1/me/tokens before the "
             "next one expires, or ask an operator (`sesame accounts token`)."
         )
-    kind: AccountKind = "supplier" if account.kind == "supplier" else "buyer"
-    return Principal(
-        account.id, kind, account.language, account.supplier_id, account.name, api_token.id
+    return principal_of(session, account, api_token.id)
+
+
+def principal_of(session: Session, account: Account, token_id: int) -> Principal:
+    """The principal of an account: its role, its company and the company's supplier."""
+    company = session.get(Company, account.company_id) if account.company_id else None
+    supplier = (
+        session.execute(
+            select(Supplier.id, Supplier.external_id).where(Supplier.company_id == company.id)
+        ).one_or_none()
+        if company is not None
+        else None
     )
+    role: Role = account.role if account.role in ("admin", "staff", "operator") else "staff"  # type: ignore[assignment]
+    if role == "operator":
+        kind: AccountKind = "operator"
+    else:
+        kind = "buyer" if company is None or company.buys else "supplier"
+    return Principal(
+        account.id, kind, account.language, supplier[0] if supplier else None, account.name,
+        token_id, role, company.id if company else None, bool(company and company.buys),
+        supplier[1] if supplier else None,
+    )  # fmt: skip
 
 
 def token_is_valid(session: Session, token_id: int) -> bool:
@@ -127,8 +159,7 @@ def redeem_ticket(session: Session, ticket: str | None) -> Principal:
     account = session.get(Account, api_token.account_id) if api_token else None
     if api_token is None or account is None or not token_is_valid(session, claimed):
         raise refused
-    kind: AccountKind = "supplier" if account.kind == "supplier" else "buyer"
-    return Principal(account.id, kind, account.language, account.supplier_id, account.name, claimed)
+    return principal_of(session, account, claimed)
 
 
 def _unexpired(api_token: ApiToken, now: datetime) -> bool:

@@ -1,0 +1,1 @@
+"""Accounts: companies and their members, roles, bearer tokens and WebSocket tickets."""

@@ -1,0 +1,1 @@
+"""The supplier's shop: self-service catalog, photos, catalog uploads, verification."""
