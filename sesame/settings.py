@@ -73,6 +73,12 @@ class SearchSettings(BaseModel):
     trust_weight: float = Field(default=0.02, ge=0.0, le=1.0)
     # Reciprocal-rank-fusion constant for hybrid text search.
     rrf_k: int = Field(default=60, ge=1)
+    # Relevance floors, per request as min_score: photo search (photo-to-photo cosine)
+    # and text search (query-to-photo/description cosine; keyword matches never cut).
+    min_score_image: float = Field(default=0.5, ge=-1.0, le=1.0)
+    min_score_text: float = Field(default=0.2, ge=-1.0, le=1.0)
+    # Photos this similar (image-vector cosine) are one item offered by several suppliers.
+    duplicate_threshold: float = Field(default=0.95, ge=0.5, le=1.0)
 
 
 class ImageSettings(BaseModel):
@@ -166,6 +172,15 @@ class ShopSettings(BaseModel):
     lease_s: float = Field(default=60.0, ge=1)
 
 
+class TradeSettings(BaseModel):
+    """Requests for quotation: per-buyer-company limits (429 past them) and matching."""
+
+    max_open_rfqs: int = Field(default=20, ge=1)
+    rfqs_per_day: int = Field(default=10, ge=1)
+    rfq_matches: int = Field(default=20, ge=1, le=50)
+    rfq_max_days: int = Field(default=180, ge=1, le=3650)
+
+
 class DemoSettings(BaseModel):
     # Load the generated demo catalog when the store is empty at start-up.
     autoload: bool = False
@@ -233,6 +248,7 @@ class Settings(BaseSettings):
     accounts: AccountSettings = AccountSettings()
     live: LiveSettings = LiveSettings()
     shop: ShopSettings = ShopSettings()
+    trade: TradeSettings = TradeSettings()
 
     @property
     def database_url(self) -> str:

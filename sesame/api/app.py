@@ -20,6 +20,8 @@ from sesame.api.routes import (
     conversations,
     health,
     live,
+    reviews,
+    rfqs,
     search,
     shop,
     trust,
@@ -30,7 +32,7 @@ MULTIPART_MARGIN = 64 * 1024
 Lifespan = Callable[[FastAPI], AbstractAsyncContextManager[None]]
 # Routes that take a photo (multipart); every other body is held to the JSON limit,
 # but for catalog zips (the shop's own limit).
-UPLOAD_ROUTES = (r"^/v1/search/image$", r"^/v1/products/[^/]+/images$")
+UPLOAD_ROUTES = (r"^/v1/search/image$", r"^/v1/products/[^/]+/images$", r"^/v1/rfqs$")
 ZIP_ROUTE = r"^/v1/suppliers/[^/]+/catalog-uploads$"
 
 
@@ -49,6 +51,8 @@ def build_app(settings: Settings, lifespan: Lifespan) -> FastAPI:
         routes=[(pattern, upload) for pattern in UPLOAD_ROUTES]
         + [(ZIP_ROUTE, settings.shop.max_upload_bytes + MULTIPART_MARGIN)],
     )
-    for module in (health, search, catalog, shop, trust, accounts, companies, conversations, live):
+    routers = (health, search, catalog, shop, trust, reviews, rfqs, accounts, companies,
+               conversations, live)  # fmt: skip
+    for module in routers:
         app.include_router(module.router)
     return app

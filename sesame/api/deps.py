@@ -23,12 +23,17 @@ from sesame.chat.service import ChatService
 from sesame.core.pools import BoundedPool, Pools
 from sesame.core.slots import Readiness
 from sesame.search.browse import CatalogBrowser
+from sesame.search.offers import Offers
+from sesame.search.preferences import Preferences
 from sesame.search.service import SearchService
 from sesame.settings import Settings
 from sesame.shop.products import ProductService
 from sesame.shop.profiles import SupplierProfiles
 from sesame.shop.trust import Verifications
 from sesame.shop.uploads import CatalogUploads
+from sesame.trade.quotes import QuoteDesk
+from sesame.trade.reviews import Reviews
+from sesame.trade.rfqs import RfqBoard
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -45,6 +50,11 @@ class Services:
     profiles: SupplierProfiles
     verifications: Verifications
     uploads: CatalogUploads
+    reviews: Reviews
+    rfqs: RfqBoard
+    quotes: QuoteDesk
+    offers: Offers
+    preferences: Preferences
     hub: ConnectionHub
     pools: Pools
     limiter: RateLimiter
@@ -92,6 +102,26 @@ def get_uploads(connection: HTTPConnection) -> CatalogUploads:
     return services(connection).uploads
 
 
+def get_reviews(connection: HTTPConnection) -> Reviews:
+    return services(connection).reviews
+
+
+def get_rfqs(connection: HTTPConnection) -> RfqBoard:
+    return services(connection).rfqs
+
+
+def get_quotes(connection: HTTPConnection) -> QuoteDesk:
+    return services(connection).quotes
+
+
+def get_offers(connection: HTTPConnection) -> Offers:
+    return services(connection).offers
+
+
+def get_preferences(connection: HTTPConnection) -> Preferences:
+    return services(connection).preferences
+
+
 def get_hub(connection: HTTPConnection) -> ConnectionHub:
     return services(connection).hub
 
@@ -120,6 +150,16 @@ async def get_principal(
     return await run_on(found.pools.database, found.accounts.authenticate, token)
 
 
+async def get_optional_principal(
+    request: Request,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> Principal | None:
+    """The caller if it sent a token (401 if that token is bad); None for anonymous calls."""
+    if credentials is None:
+        return None
+    return await get_principal(request, credentials)
+
+
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 SearchDep = Annotated[SearchService, Depends(get_search)]
 BrowseDep = Annotated[CatalogBrowser, Depends(get_browse)]
@@ -129,10 +169,16 @@ ProductsDep = Annotated[ProductService, Depends(get_products)]
 ProfilesDep = Annotated[SupplierProfiles, Depends(get_profiles)]
 VerificationsDep = Annotated[Verifications, Depends(get_verifications)]
 UploadsDep = Annotated[CatalogUploads, Depends(get_uploads)]
+ReviewsDep = Annotated[Reviews, Depends(get_reviews)]
+RfqsDep = Annotated[RfqBoard, Depends(get_rfqs)]
+QuotesDep = Annotated[QuoteDesk, Depends(get_quotes)]
+OffersDep = Annotated[Offers, Depends(get_offers)]
+PreferencesDep = Annotated[Preferences, Depends(get_preferences)]
 HubDep = Annotated[ConnectionHub, Depends(get_hub)]
 PoolsDep = Annotated[Pools, Depends(get_pools)]
 ReadinessDep = Annotated[Readiness, Depends(get_readiness)]
 CurrentUser = Annotated[Principal, Depends(get_principal)]
+MaybeUser = Annotated[Principal | None, Depends(get_optional_principal)]
 
 
 def limited_by_account(rule: str) -> Callable[[Principal, HTTPConnection], Awaitable[None]]:

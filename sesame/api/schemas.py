@@ -13,6 +13,8 @@ from sesame.search.service import SearchResult
 
 __all__ = ["MAX_ID", "MAX_QUANTITY", "ImageSearchForm", "SearchResponse", "TextSearchRequest"]
 MAX_QUERY_BODY_CHARS = 20_000
+MIN_SCORE = "Cut matches less similar than this (default per search kind; see the README)"
+PERSONALIZE = "Signed-in buyers: re-rank by preferences and history (false: anonymous order)"
 
 
 class ImageSearchForm(Filters):
@@ -23,6 +25,8 @@ class ImageSearchForm(Filters):
     limit: int | None = Field(default=None, ge=1, le=MAX_QUANTITY, description="Suppliers per page")
     offset: int = Field(default=0, ge=0, le=10_000)
     crop: str | None = Field(default=None, max_length=100, description="x,y,w,h in pixels")
+    min_score: float | None = Field(default=None, ge=-1, le=1, description=MIN_SCORE)
+    personalize: bool = Field(default=True, description=PERSONALIZE)
 
     def filters(self) -> Filters:
         return Filters(**{name: getattr(self, name) for name in Filters.model_fields})
@@ -38,12 +42,15 @@ class TextSearchRequest(BaseModel):
     limit: int | None = Field(default=None, ge=1, le=MAX_QUANTITY, description="Suppliers per page")
     offset: int = Field(default=0, ge=0, le=10_000)
     filters: Filters = Filters()
+    min_score: float | None = Field(default=None, ge=-1, le=1, description=MIN_SCORE)
+    personalize: bool = Field(default=True, description=PERSONALIZE)
 
 
 class SupplierResult(BaseModel):
     supplier: SupplierOut
     score: float
     products: list[ProductHit]
+    reasons: list[str] = Field(default=[], description="Why personal ranking moved it")
 
 
 class Page(BaseModel):
@@ -51,6 +58,8 @@ class Page(BaseModel):
     limit: int
     total: int
     next_offset: int | None
+    min_score: float = Field(description="The relevance floor applied")
+    cut: int = Field(description="Matching products under the floor, left out")
 
 
 class QueryOut(BaseModel):
@@ -72,6 +81,7 @@ class SearchResponse(BaseModel):
     query: QueryOut | None = None
     took_ms: float
     notes: list[str] = []
+    personalized: bool = False
 
     @classmethod
     def of(cls, result: SearchResult) -> SearchResponse:
@@ -88,9 +98,12 @@ class SearchResponse(BaseModel):
                             **ProductSummary.fields_of(m.product),
                             score=round(m.score, 6),
                             translated=TranslatedOut.of(m.translated, with_description=False),
+                            exact=m.exact,
+                            also_offered_by=result.also_offered.get(m.product.id, 0),
                         )
                         for m in group.products
                     ],
+                    reasons=group.reasons,
                 )
                 for group in result.groups
             ],
@@ -99,11 +112,14 @@ class SearchResponse(BaseModel):
                 limit=result.limit,
                 total=result.total,
                 next_offset=end if end < result.total else None,
+                min_score=result.min_score,
+                cut=result.cut,
             ),
             mode=result.mode,
             query=QueryOut.of(result.query),
             took_ms=result.took_ms,
             notes=result.notes,
+            personalized=result.personalized,
         )
 
 

@@ -96,6 +96,7 @@ class ProductSummary(BaseModel):
     image_url: str | None
     price: Price | None = Field(description="null: price on request")
     moq: Moq | None = Field(description="null: on request")
+    lead_time_days: int | None = Field(default=None, description="Days to ship; null: ask")
     url: str
     translated: TranslatedOut | None = Field(
         default=None, description="Title (and description) in the reader's language"
@@ -110,15 +111,18 @@ class ProductSummary(BaseModel):
             "category": product.category,
             "image_url": f"/v1/images/{images[0].id}" if images else None,
             "price": _price(product),
-            "moq": None
-            if product.moq is None
-            else Moq(quantity=product.moq, unit=product.moq_unit),
+            "moq": _moq(product),
+            "lead_time_days": product.lead_time_days,
             "url": f"/v1/products/{product.external_id}",
         }
 
 
 class ProductHit(ProductSummary):
     score: float
+    exact: bool = Field(default=False, description="The query names its title or model number")
+    also_offered_by: int = Field(
+        default=0, description="Other suppliers offering the same item (photo search)"
+    )
 
 
 class ImageOut(BaseModel):

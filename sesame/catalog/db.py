@@ -11,6 +11,7 @@ from typing import Any
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, sessionmaker
 
 logger = logging.getLogger(__name__)
@@ -76,3 +77,18 @@ def migrate(engine: Engine) -> None:
 
 def schema_is_current(engine: Engine) -> bool:
     return "alembic_version" in inspect(engine).get_table_names()
+
+
+def upsert(session: Session, table: Any, rows: list[dict[str, Any]], keys: list[str]) -> None:
+    """INSERT .. ON CONFLICT (keys) DO UPDATE, so that two writers of one row never collide.
+
+    A read-then-insert (``Session.merge``) races between a request and background work that
+    translate the same text; the database settles it here in one statement.
+    """
+    if not rows:
+        return
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    statement = insert(table).values(rows)
+    changed = {c: statement.excluded[c] for c in rows[0] if c not in keys}
+    session.execute(statement.on_conflict_do_update(index_elements=keys, set_=changed))

@@ -82,6 +82,7 @@ class ProductRecord(_Record):
     # never matched by a price or MOQ filter.
     price: PriceRecord | None = None
     moq: MoqRecord | None = None
+    lead_time_days: int | None = Field(default=None, ge=0, le=3650, description="To ship")
     attributes: dict[str, Any] = Field(default_factory=dict)
     images: list[str] = Field(default_factory=list, max_length=20)
 

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session, selectinload
 from sesame.catalog.changes import record_change
 from sesame.catalog.columns import payload_of, payloads_by_product
 from sesame.catalog.models import Company, Embedding, Product, Supplier, utcnow
+from sesame.catalog.ratings import refresh_rating
 from sesame.catalog.records import PriceRecord, ProductRecord, SupplierRecord
 from sesame.catalog.verification import is_verified, sync_imported
 from sesame.core.currency import to_usd
@@ -93,13 +94,14 @@ def upsert_supplier(session: Session, record: SupplierRecord) -> tuple[Supplier,
     supplier.province = record.province
     supplier.city = record.city
     supplier.languages = list(record.languages)
-    supplier.rating = record.rating
-    supplier.review_count = record.review_count
+    supplier.base_rating = record.rating
+    supplier.base_review_count = record.review_count
     supplier.years_in_business = record.years_in_business
     supplier.response_rate = record.response_rate
     supplier.content_hash = digest
     supplier.updated_at = utcnow()
     session.flush()
+    refresh_rating(session, supplier)  # the file's figures, with the reviews made here
     sync_imported(session, supplier, record.verified)
     return supplier, True
 
@@ -115,6 +117,7 @@ def apply_product_record(
     set_price(product, record.price)
     product.moq = record.moq.quantity if record.moq else None
     product.moq_unit = record.moq.unit if record.moq else "pieces"
+    product.lead_time_days = record.lead_time_days
     product.attributes = dict(record.attributes)
     product.content_hash = digest
     product.updated_at = utcnow()

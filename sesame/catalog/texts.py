@@ -7,6 +7,7 @@ import hashlib
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from sesame.catalog.db import upsert
 from sesame.catalog.models import ProductTranslation, utcnow
 
 
@@ -35,14 +36,9 @@ def store_texts(
 ) -> None:
     """Upsert translations: product id -> (source hash, text)."""
     now = utcnow()
-    for product_id, (digest, text) in rows.items():
-        session.merge(
-            ProductTranslation(
-                product_id=product_id,
-                language=language,
-                field=field,
-                source_hash=digest,
-                text=text,
-                updated_at=now,
-            )
-        )
+    values = [
+        {"product_id": product_id, "language": language, "field": field,
+         "source_hash": digest, "text": text, "updated_at": now}
+        for product_id, (digest, text) in sorted(rows.items())
+    ]  # fmt: skip
+    upsert(session, ProductTranslation, values, ["product_id", "language", "field"])

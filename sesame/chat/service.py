@@ -70,26 +70,18 @@ class ChatService:
             if row.company_id is not None and row.company_id == who.company_id:
                 raise InvalidInput("This supplier is your own company; talk to other companies.")
             product_id = self._product_of(session, row, product)
-            existing = session.scalar(
-                select(Conversation).where(
-                    Conversation.buyer_company_id == who.company_id,
-                    Conversation.supplier_id == row.id,
-                    Conversation.product_id.is_(None)
-                    if product_id is None
-                    else Conversation.product_id == product_id,
-                )
-            )
-            if existing is not None:
-                return existing, False
-            conversation = Conversation(
-                buyer_id=who.account_id,
-                buyer_company_id=who.company_id,
-                supplier_id=row.id,
-                product_id=product_id,
-            )
-            session.add(conversation)
-            session.commit()
-            return conversation, True
+            return _find_or_open(session, who.company_id, who.account_id, row.id, product_id)
+
+    def open_between(
+        self, *, buyer_company_id: int, buyer_account_id: int, supplier_id: int
+    ) -> int:
+        """The general conversation of a buyer company with a supplier, opened if missing.
+
+        For trade flows (a quote opens or joins it); the caller has checked who may.
+        """
+        with self._factory() as session:
+            found, _ = _find_or_open(session, buyer_company_id, buyer_account_id, supplier_id, None)
+            return found.id
 
     @staticmethod
     def _product_of(session: Session, supplier: Supplier, product: str | None) -> int | None:
@@ -256,6 +248,30 @@ def _replay(original: Message, text: str, client_id: str) -> Message:
             "message; send a new client_id with a new message (a retry must repeat the text)."
         )
     return original
+
+
+def _find_or_open(
+    session: Session, company_id: int, account_id: int, supplier_id: int, product_id: int | None
+) -> tuple[Conversation, bool]:
+    """The company's conversation with the supplier (about the product), or a new one."""
+    about = (
+        Conversation.product_id.is_(None) if product_id is None
+        else Conversation.product_id == product_id
+    )  # fmt: skip
+    query = select(Conversation).where(
+        Conversation.buyer_company_id == company_id, Conversation.supplier_id == supplier_id, about
+    )
+    if (existing := session.scalar(query)) is not None:
+        return existing, False
+    conversation = Conversation(buyer_id=account_id, buyer_company_id=company_id,
+                                supplier_id=supplier_id, product_id=product_id)  # fmt: skip
+    session.add(conversation)
+    try:
+        session.commit()
+    except IntegrityError:  # opened at the same moment by another request
+        session.rollback()
+        return session.scalars(query).one(), False
+    return conversation, True
 
 
 def side_of(who: Principal, conversation: Conversation) -> str | None:

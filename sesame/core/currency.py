@@ -26,3 +26,8 @@ USD_RATES: dict[str, float] = {
 def to_usd(amount: float, currency: str) -> float:
     """Convert ``amount`` in ``currency`` to US dollars (KeyError for unknown codes)."""
     return round(amount / USD_RATES[currency.upper()], 4)
+
+
+def convert(amount: float, source: str, target: str) -> float:
+    """``amount`` in ``source`` expressed in ``target``, through USD (KeyError if unknown)."""
+    return round(amount / USD_RATES[source.upper()] * USD_RATES[target.upper()], 4)

@@ -22,7 +22,7 @@ from sesame.index.faiss_search import FaissParams
 from sesame.ingest.index_sync import reconcile_index
 from sesame.media.images import ImageLimits
 from sesame.media.store import MediaStore
-from sesame.search.service import SearchOptions
+from sesame.search.results import SearchOptions
 from sesame.settings import Settings
 from sesame.translation.base import Translator
 from sesame.translation.detect import LanguageDetector
@@ -157,6 +157,8 @@ def search_options(settings: Settings) -> SearchOptions:
         candidate_pool=cfg.candidate_pool,
         trust_weight=cfg.trust_weight,
         rrf_k=cfg.rrf_k,
+        min_score_image=cfg.min_score_image,
+        min_score_text=cfg.min_score_text,
     )
 
 

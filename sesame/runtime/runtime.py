@@ -32,6 +32,9 @@ from sesame.media.store import MediaStore
 from sesame.runtime import parts
 from sesame.runtime.parts import Database, Translation
 from sesame.search.browse import CatalogBrowser
+from sesame.search.matching import match_suppliers
+from sesame.search.offers import Offers
+from sesame.search.preferences import Preferences
 from sesame.search.product_text import ProductTexts, TextLimits
 from sesame.search.query_language import QueryTranslator, UntranslatedQueries
 from sesame.search.service import Queries, SearchService
@@ -40,6 +43,10 @@ from sesame.shop.products import Caps, ProductService
 from sesame.shop.profiles import SupplierProfiles
 from sesame.shop.trust import Verifications
 from sesame.shop.uploads import CatalogUploads
+from sesame.trade.quotes import QuoteDesk
+from sesame.trade.reviews import Reviews
+from sesame.trade.rfqs import RfqBoard, RfqLimits, RfqQuery
+from sesame.trade.texts import FreeTexts
 from sesame.translation.base import Translator
 from sesame.translation.detect import LanguageDetector
 
@@ -69,17 +76,11 @@ class Runtime:
             token_ttl=timedelta(days=settings.accounts.token_ttl_days),
             ticket_ttl=timedelta(seconds=settings.accounts.ticket_ttl_s),
         )
-        texts = ProductTexts(
-            translator=self.translator,
-            sessions=self.session,
-            catalog_language=settings.translation.catalog_language,
-            languages=settings.translation.languages,
-            background=self._in_background,
-            limits=TextLimits(
-                title_budget=settings.translation.title_budget,
-                description_chars=settings.translation.description_chars,
-            ),
-        )
+        texts = self._product_texts()
+        self.offers = Offers(
+            sessions=self.session, encoder=self.slots.encoder.get, index=self.slots.index.get,
+            threshold=settings.search.duplicate_threshold,
+        )  # fmt: skip
         self.search = SearchService(
             sessions=self.session,
             options=parts.search_options(settings),
@@ -87,7 +88,9 @@ class Runtime:
             index=self.slots.index.get,
             queries=self._queries(),
             texts=texts,
+            twins=self.offers.counts,
         )
+        self.preferences = Preferences(sessions=self.session)
         self.browse = CatalogBrowser(sessions=self.session, media=self.media, texts=texts)
         self.translations = MessageTranslations(sessions=self.session, translator=self.translator)
         self.chat = ChatService(
@@ -97,7 +100,28 @@ class Runtime:
         self.profiles = SupplierProfiles(sessions=self.session)
         self.verifications = Verifications(sessions=self.session)
         self.uploads = CatalogUploads(sessions=self.session, uploads_dir=settings.uploads_dir)
+        self._trade()
         self.follower: ChangeFollower | None = None  # set once the index has loaded
+
+    def _trade(self) -> None:
+        """Reviews, requests for quotation and quotes."""
+        self.free_texts = FreeTexts(
+            translator=self.translator, sessions=self.session, background=self._in_background,
+            budget=self.settings.translation.title_budget,
+        )  # fmt: skip
+        self.reviews = Reviews(sessions=self.session, detector=self.detector, texts=self.free_texts)
+        self.rfqs = self._rfq_board()
+        self.quotes = QuoteDesk(sessions=self.session, board=self.rfqs, talk=self.chat,
+                                texts=self.free_texts, detector=self.detector)  # fmt: skip
+
+    def _product_texts(self) -> ProductTexts:
+        cfg = self.settings.translation
+        return ProductTexts(
+            translator=self.translator, sessions=self.session,
+            catalog_language=cfg.catalog_language, languages=cfg.languages,
+            background=self._in_background,
+            limits=TextLimits(cfg.title_budget, cfg.description_chars),
+        )  # fmt: skip
 
     def _product_service(self) -> ProductService:
         shop = self.settings.shop
@@ -105,6 +129,21 @@ class Runtime:
             sessions=self.session, media=self.media, limits=parts.image_limits(self.settings),
             caps=Caps(shop.max_products_per_supplier, shop.max_images_per_product),
         )  # fmt: skip
+
+    def _rfq_board(self) -> RfqBoard:
+        trade = self.settings.trade
+        limits = RfqLimits(trade.max_open_rfqs, trade.rfqs_per_day, trade.rfq_matches,
+                           trade.rfq_max_days)  # fmt: skip
+
+        def matcher(query: RfqQuery) -> list[tuple[int, float]]:
+            return match_suppliers(
+                self.search, text=query.text, language=query.language, image=query.image,
+                countries=query.countries, verified_only=query.verified_only, limit=query.limit,
+            )  # fmt: skip
+
+        return RfqBoard(sessions=self.session, matcher=matcher, media=self.media,
+                        detector=self.detector, images=parts.image_limits(self.settings),
+                        limits=limits)  # fmt: skip
 
     # -- what services reach through ------------------------------------------------
 

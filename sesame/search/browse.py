@@ -11,9 +11,11 @@ from sqlalchemy.orm import Session
 
 from sesame.catalog import repository as repo
 from sesame.catalog import verification
+from sesame.catalog.db import session_scope
 from sesame.catalog.models import Product, ProductImage, Supplier, Verification
 from sesame.core.errors import NotFound
 from sesame.media.store import MediaStore
+from sesame.search.personal import record_view
 from sesame.search.product_text import ProductTexts, TranslatedText
 
 
@@ -51,13 +53,18 @@ class CatalogBrowser:
                 raise NotFound(f"No supplier with id {supplier_id!r}.")
             return SupplierPage(supplier, verification.active(session, [supplier.id])[supplier.id])
 
-    def product(self, product_id: str, *, language: str | None = None) -> ProductPage:
-        """One product with its images and supplier, optionally translated for the reader."""
-        with self._sessions() as session:
+    def product(
+        self, product_id: str, *, language: str | None = None, viewer: int | None = None
+    ) -> ProductPage:
+        """One product with its images and supplier, optionally translated for the reader;
+        a signed-in ``viewer`` (account id) has the view remembered for its ranking."""
+        with session_scope(self._sessions) as session:
             product = repo.product_by_external_id(session, product_id)
             if product is None:
                 raise NotFound(f"No product with id {product_id!r}.")
             checks = verification.active(session, [product.supplier_id])[product.supplier_id]
+            if viewer is not None:
+                record_view(session, viewer, product)
         translated = None
         if language is not None:
             translated = self._texts.for_reader(language, product)

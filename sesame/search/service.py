@@ -3,69 +3,43 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import Literal, Protocol
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Protocol
 
 from PIL import Image
 from sqlalchemy.orm import Session
 
-from sesame.catalog import repository as repo
-from sesame.catalog import verification
+from sesame.catalog.exact import exact_matches
 from sesame.catalog.keyword import keyword_search
-from sesame.catalog.models import Product, Supplier, Verification
 from sesame.core.errors import InvalidInput, ModelUnavailable
 from sesame.core.filters import Filters, VectorKind
 from sesame.embeddings.base import Encoder
 from sesame.index.base import VectorIndex
 from sesame.search.filters import checked_filters
-from sesame.search.product_text import ProductTexts, TranslatedText
+from sesame.search.grouping import Candidates, Ordering, group
+from sesame.search.personal import PersonalBoost, signals_of
+from sesame.search.product_text import ProductTexts
 from sesame.search.query_language import QueryInfo
-from sesame.search.ranking import best_per_key, blend, ranked, rrf_fuse, trust_score
+from sesame.search.ranking import best_per_key, ranked, rrf_fuse
+from sesame.search.results import (
+    ProductMatch,
+    SearchMode,
+    SearchOptions,
+    SearchResult,
+    SupplierMatch,
+)
 
-SearchMode = Literal["image", "hybrid", "keyword"]
-PRODUCTS_PER_SUPPLIER = 5
-
-
-@dataclass(frozen=True, slots=True)
-class SearchOptions:
-    default_limit: int = 10
-    max_limit: int = 50
-    max_query_chars: int = 500
-    # How many product hits feed supplier grouping (before pagination).
-    candidate_pool: int = 400
-    # Weight of the supplier trust score in the final ranking (0 = similarity only).
-    trust_weight: float = 0.02
-    # Reciprocal-rank-fusion constant for hybrid text search.
-    rrf_k: int = 60
+__all__ = ["SearchOptions", "SearchResult", "SearchService", "Viewer"]
+Twins = Callable[[Iterable[int]], dict[int, int]]
 
 
 @dataclass(frozen=True, slots=True)
-class ProductMatch:
-    product: Product
-    score: float
-    translated: TranslatedText | None = None
+class Viewer:
+    """A signed-in buyer whose searches are personal (unless it asks otherwise)."""
 
-
-@dataclass(frozen=True, slots=True)
-class SupplierMatch:
-    supplier: Supplier
-    score: float
-    products: list[ProductMatch]
-
-
-@dataclass(slots=True)
-class SearchResult:
-    groups: list[SupplierMatch]
-    total: int
-    offset: int
-    limit: int
-    mode: SearchMode
-    query: QueryInfo | None = None
-    took_ms: float = 0.0
-    notes: list[str] = field(default_factory=list)
-    # Supplier row id -> its active verifications, for the suppliers of this page.
-    verifications: dict[int, list[Verification]] = field(default_factory=dict)
+    account_id: int
+    company_id: int | None
 
 
 class Queries(Protocol):
@@ -87,8 +61,10 @@ class SearchService:
         index: Callable[[], VectorIndex],
         queries: Queries,
         texts: ProductTexts,
+        twins: Twins | None = None,
     ) -> None:
         self._sessions = sessions
+        self._twins = twins
         self.options = options
         self._encoder = encoder
         self._index = index
@@ -96,8 +72,9 @@ class SearchService:
         self._texts = texts
 
     def search_image(
-        self, image: Image.Image, *, filters: Filters, limit: int | None = None, offset: int = 0
-    ) -> SearchResult:
+        self, image: Image.Image, *, filters: Filters, limit: int | None = None, offset: int = 0,
+        min_score: float | None = None, viewer: Viewer | None = None,
+    ) -> SearchResult:  # fmt: skip
         started = time.perf_counter()
         page_limit = self.page_limit(limit)
         encoder, index = self._encoder(), self._index()
@@ -105,19 +82,20 @@ class SearchService:
         vector = encoder.encode_images([image])[0]
         hits = index.search(vector, self.options.candidate_pool, checked, kind="image")
         relevance = best_per_key((hit.payload.product_id, hit.score) for hit in hits)
-        result = self._group(relevance, limit=page_limit, offset=offset, mode="image")
+        floor = self.options.min_score_image if min_score is None else min_score
+        result = group(self._sessions, Candidates(relevance), self._ordering(floor, viewer),
+                       limit=page_limit, offset=offset, mode="image")  # fmt: skip
+        if self._twins is not None:
+            result.also_offered = self._twins(m.product.id for g in result.groups
+                                              for m in g.products)  # fmt: skip
         result.took_ms = _ms_since(started)
         return result
 
     def search_text(
-        self,
-        query: str,
-        *,
-        filters: Filters,
-        language: str | None = None,
-        limit: int | None = None,
-        offset: int = 0,
-    ) -> SearchResult:
+        self, query: str, *, filters: Filters, language: str | None = None,
+        limit: int | None = None, offset: int = 0, min_score: float | None = None,
+        viewer: Viewer | None = None,
+    ) -> SearchResult:  # fmt: skip
         """Hybrid search in the buyer's language; keyword relevance alone without a model."""
         started = time.perf_counter()
         page_limit = self.page_limit(limit)
@@ -125,19 +103,36 @@ class SearchService:
         checked = self.check_filters(filters)
         info = self._queries.prepare(cleaned, language)
         notes = [info.note] if info.note else []
-        rankings = [self._keyword_ranking(info.searched, checked)]
+        keyword = self._keyword_ranking(info.searched, checked)
+        vectors: list[dict[int, float]] = []
         try:
-            rankings += self._vector_rankings(info.searched, checked)
+            vectors = self._vector_scores(info.searched, checked)
         except ModelUnavailable as exc:  # no weights here: keyword search still answers
             notes.append(f"Keyword search only: {exc.message}")
-        relevance = rrf_fuse(rankings, self.options.rrf_k)
-        mode: SearchMode = "hybrid" if len(rankings) > 1 else "keyword"
-        result = self._group(relevance, limit=page_limit, offset=offset, mode=mode)
+        with self._sessions() as session:
+            exact = exact_matches(session, {cleaned, info.searched}, filters=checked)
+        relevance = rrf_fuse([keyword] + [ranked(v) for v in vectors], self.options.rrf_k)
+        relevance |= {pid: max(relevance.get(pid, 0.0), 1.0) for pid in exact}
+        similarity = best_per_key((pid, score) for v in vectors for pid, score in v.items())
+        found = Candidates(relevance, similarity if vectors else None,
+                           frozenset(keyword if vectors else relevance), exact)  # fmt: skip
+        floor = self.options.min_score_text if min_score is None else min_score
+        mode: SearchMode = "hybrid" if vectors else "keyword"
+        result = group(self._sessions, found, self._ordering(floor, viewer), limit=page_limit,
+                       offset=offset, mode=mode)  # fmt: skip
         result.query, result.notes = info, notes
         if info.language != self._texts.catalog_language:
             result.groups = self._translated(result.groups, info.language)
         result.took_ms = _ms_since(started)
         return result
+
+    def _ordering(self, floor: float, viewer: Viewer | None) -> Ordering:
+        boost = None
+        if viewer is not None:
+            with self._sessions() as session:
+                signals = signals_of(session, viewer.account_id, viewer.company_id)
+            boost = PersonalBoost(signals, self._sessions)
+        return Ordering(self.options.trust_weight, floor, boost)
 
     def require_image_search(self) -> None:
         """Raise the model's NotReady error now, before a photo is decoded for nothing."""
@@ -175,12 +170,13 @@ class SearchService:
             )
         return [product_id for product_id, _ in found]
 
-    def _vector_rankings(self, query: str, filters: Filters) -> list[list[int]]:
+    def _vector_scores(self, query: str, filters: Filters) -> list[dict[int, float]]:
+        """Product id -> best cosine similarity, against photos and against descriptions."""
         encoder, index = self._encoder(), self._index()
         vector = encoder.encode_texts([query])[0]
         kinds: tuple[VectorKind, ...] = ("image", "text")
         return [
-            ranked(best_per_key((h.payload.product_id, h.score) for h in hits))
+            best_per_key((h.payload.product_id, h.score) for h in hits)
             for hits in (index.search(vector, self.options.candidate_pool, filters, kind=k)
                          for k in kinds)
         ]  # fmt: skip
@@ -193,56 +189,13 @@ class SearchService:
                 group.supplier,
                 group.score,
                 [
-                    ProductMatch(m.product, m.score, titles.get(m.product.id))
+                    ProductMatch(m.product, m.score, titles.get(m.product.id), m.exact)
                     for m in group.products
                 ],
+                group.reasons,
             )
             for group in groups
         ]
-
-    def _group(
-        self, relevance: dict[int, float], *, limit: int, offset: int, mode: SearchMode
-    ) -> SearchResult:
-        """Blend in trust, group by supplier, and load full rows for the page only."""
-        by_supplier = self._ranked_by_supplier(relevance)
-        order = sorted(by_supplier, key=lambda sid: (-by_supplier[sid][0][1], sid))
-        page = order[offset : offset + limit]
-        with self._sessions() as session:
-            products = repo.products_by_ids(
-                session, (pid for sid in page for pid, _ in by_supplier[sid])
-            )
-            checks = verification.active(session, page)
-        groups = [
-            SupplierMatch(
-                products[by_supplier[sid][0][0]].supplier,
-                by_supplier[sid][0][1],
-                [ProductMatch(products[pid], score) for pid, score in by_supplier[sid]],
-            )
-            for sid in page
-        ]
-        return SearchResult(
-            groups, total=len(order), offset=offset, limit=limit, mode=mode, verifications=checks
-        )
-
-    def _ranked_by_supplier(
-        self, relevance: dict[int, float]
-    ) -> dict[int, list[tuple[int, float]]]:
-        """Supplier id -> its best products (id, blended score), best first."""
-        with self._sessions() as session:
-            owners = repo.product_suppliers(session, relevance)
-            trust = repo.supplier_trust(session, set(owners.values()))
-        weight = self.options.trust_weight
-        by_supplier: dict[int, list[tuple[int, float]]] = {}
-        for product_id, score in relevance.items():
-            supplier_id = owners.get(product_id)
-            if supplier_id is None:  # deleted since it was indexed
-                continue
-            blended = blend(score, trust_score(**trust[supplier_id]), weight)
-            by_supplier.setdefault(supplier_id, []).append((product_id, blended))
-        for matches in by_supplier.values():
-            matches.sort(key=lambda match: (-match[1], match[0]))
-            del matches[PRODUCTS_PER_SUPPLIER:]
-        return by_supplier
 
 
 def _ms_since(started: float) -> float:

@@ -12,11 +12,20 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from sesame.accounts.roles import require_admin, require_operator
 from sesame.accounts.tokens import Principal
 from sesame.catalog import repository as repo
 from sesame.catalog.models import Product, ProductImage, Supplier
 from sesame.core.errors import Forbidden, NotFound
 
+__all__ = [
+    "own_image",
+    "own_product",
+    "own_supplier",
+    "refuse_platform_fields",
+    "require_admin",
+    "require_operator",
+]
 PLATFORM_FIELDS = frozenset({"verified", "rating", "review_count", "response_rate"})
 
 
@@ -41,16 +50,6 @@ def own_image(session: Session, product: Product, image_id: int) -> ProductImage
     if image is None or image.product_id != product.id:
         raise NotFound(f"Product {product.external_id!r} has no image {image_id}.")
     return image
-
-
-def require_admin(who: Principal, what: str) -> None:
-    if who.role != "admin":
-        raise Forbidden(f"Only a company admin can {what}.")
-
-
-def require_operator(who: Principal, what: str) -> None:
-    if not who.is_operator:
-        raise Forbidden(f"Only platform operators can {what}.")
 
 
 def refuse_platform_fields(fields: set[str], who: Principal) -> None:

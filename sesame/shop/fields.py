@@ -40,6 +40,7 @@ class ProductFields(_Fields):
     category: str = Field(min_length=1, max_length=64)
     price: PriceRecord | None = Field(default=None, description="Absent: price on request")
     moq: MoqRecord | None = Field(default=None, description="Absent: on request")
+    lead_time_days: int | None = Field(default=None, ge=0, le=3650, description="Days to ship")
     attributes: dict[str, Any] = Field(default_factory=dict, max_length=50)
 
     @field_validator("category")
@@ -56,6 +57,7 @@ class ProductPatch(_Fields):
     category: str | None = Field(default=None, min_length=1, max_length=64)
     price: PriceRecord | None = None
     moq: MoqRecord | None = None
+    lead_time_days: int | None = Field(default=None, ge=0, le=3650)
     attributes: dict[str, Any] | None = Field(default=None, max_length=50)
 
 

@@ -75,9 +75,10 @@ class ProductService:
         changed = patch.model_fields_set
         with session_scope(self._sessions) as session:
             product = own_product(session, who, product_id)
-            for name in changed & {"title", "description", "category", "attributes"}:
+            for name in changed & {"title", "description", "category", "attributes",
+                                   "lead_time_days"}:  # fmt: skip
                 value = getattr(patch, name)
-                if value is None and name in ("title", "category"):
+                if value is None and name in ("title", "category", "attributes"):
                     raise InvalidInput(f"{name} cannot be empty.")
                 setattr(product, name, value if name != "category" else value.lower())
             if "price" in changed:

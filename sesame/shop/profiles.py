@@ -16,11 +16,14 @@ from sesame.catalog.audit import record_audit
 from sesame.catalog.changes import record_change
 from sesame.catalog.db import session_scope
 from sesame.catalog.models import Company, Supplier, utcnow
+from sesame.catalog.ratings import refresh_rating
 from sesame.core.errors import Conflict, Forbidden, NotFound
 from sesame.shop.access import refuse_platform_fields, require_admin
 from sesame.shop.fields import SupplierFields, SupplierPatch
 
 _SLUG = re.compile(r"[^a-z0-9]+")
+# An operator sets the base figures; the reviews made here are folded in on top.
+BASE = {"rating": "base_rating", "review_count": "base_review_count"}
 
 
 class SupplierProfiles:
@@ -64,7 +67,9 @@ class SupplierProfiles:
                     require_admin(who, "edit the supplier profile")
                 raise NotFound(f"No supplier with id {supplier_id!r}.")
             for name in changed:
-                setattr(supplier, name, getattr(patch, name))
+                setattr(supplier, BASE.get(name, name), getattr(patch, name))
+            if changed & BASE.keys():
+                refresh_rating(session, supplier)
             supplier.updated_at = utcnow()
             record_change(session, "supplier", supplier.id)
             if who.is_operator:

@@ -116,9 +116,14 @@ def photo_search(client: TestClient, data: bytes, **form: str) -> list[dict[str,
     return list(response.json()["results"])
 
 
-def listed(shop: Shop, **extra: object) -> str:
+def listed(
+    shop: Shop, *, who: Headers | None = None, supplier: str | None = None, **extra: object
+) -> str:
+    """A new product of ``supplier`` (the shop's own by default), listed by ``who``."""
     response = shop.client.post(
-        f"/v1/suppliers/{shop.supplier}/products", json=product_body(**extra), headers=shop.staff
+        f"/v1/suppliers/{supplier or shop.supplier}/products",
+        json=product_body(**extra),
+        headers=who or shop.staff,
     )
     assert response.status_code == 201, response.text
     assert response.json()["status"] == "pending"

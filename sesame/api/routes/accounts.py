@@ -6,7 +6,15 @@ from datetime import timedelta
 
 from fastapi import APIRouter, Depends, status
 
-from sesame.api.deps import AccountsDep, CurrentUser, PoolsDep, limited_by_account, per_ip, run_on
+from sesame.api.deps import (
+    AccountsDep,
+    CurrentUser,
+    PoolsDep,
+    PreferencesDep,
+    limited_by_account,
+    per_ip,
+    run_on,
+)
 from sesame.api.schemas_chat import (
     AccountOut,
     NewAccount,
@@ -16,6 +24,7 @@ from sesame.api.schemas_chat import (
     TicketOut,
     TokenOut,
 )
+from sesame.api.schemas_trade import PreferencesIn, PreferencesOut
 from sesame.catalog.models import utcnow
 
 router = APIRouter(prefix="/v1", tags=["accounts"])
@@ -40,6 +49,24 @@ async def create_buyer_account(
 async def me(user: CurrentUser) -> AccountOut:
     """The calling account."""
     return AccountOut.from_principal(user)
+
+
+@router.get("/me/preferences")
+async def my_preferences(
+    user: CurrentUser, preferences: PreferencesDep, pools: PoolsDep
+) -> PreferencesOut:
+    """What you said you want; signed-in searches are re-ranked by it."""
+    return PreferencesOut.of(await run_on(pools.database, preferences.get, user.account_id))
+
+
+@router.put("/me/preferences")
+async def set_preferences(
+    body: PreferencesIn, user: CurrentUser, preferences: PreferencesDep, pools: PoolsDep
+) -> PreferencesOut:
+    """Countries, verified suppliers only, a price band (USD): they re-rank, never filter."""
+    wanted = await run_on(pools.database, preferences.put, user.account_id, body.wanted(),
+                          is_operator=user.is_operator)  # fmt: skip
+    return PreferencesOut.of(wanted)
 
 
 @router.post("/me/tokens", status_code=status.HTTP_201_CREATED)

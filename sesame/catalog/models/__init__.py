@@ -1,4 +1,4 @@
-"""Every table of Sesame's database, in three groups: the catalog, people, operations."""
+"""Every table of Sesame's database, in four groups: the catalog, people, operations, trade."""
 
 from sesame.catalog.models.base import NAMING, Base, utcnow
 from sesame.catalog.models.catalog import (
@@ -24,9 +24,42 @@ from sesame.catalog.models.people import (
     MessageTranslation,
     WsTicket,
 )
+from sesame.catalog.models.trade import (
+    Preference,
+    ProductView,
+    Quote,
+    Review,
+    Rfq,
+    RfqMatch,
+    TextTranslation,
+)
 
 __all__ = [
-    "NAMING", "Account", "ApiToken", "AuditEvent", "Base", "CatalogUpload", "Change", "Company",
-    "Conversation", "Embedding", "IndexJob", "Message", "MessageTranslation", "Product",
-    "ProductImage", "ProductTranslation", "Supplier", "Verification", "WsTicket", "utcnow",
+    "NAMING",
+    "Account",
+    "ApiToken",
+    "AuditEvent",
+    "Base",
+    "CatalogUpload",
+    "Change",
+    "Company",
+    "Conversation",
+    "Embedding",
+    "IndexJob",
+    "Message",
+    "MessageTranslation",
+    "Preference",
+    "Product",
+    "ProductImage",
+    "ProductTranslation",
+    "ProductView",
+    "Quote",
+    "Review",
+    "Rfq",
+    "RfqMatch",
+    "Supplier",
+    "TextTranslation",
+    "Verification",
+    "WsTicket",
+    "utcnow",
 ]  # fmt: skip

@@ -42,8 +42,12 @@ class Supplier(Base):
     # Epoch seconds until which an unrevoked verification holds (None: not verified).
     # Kept from ``verifications``; "verified" is ``verified_until > now``, at read time.
     verified_until: Mapped[float | None] = mapped_column(Float, nullable=True, index=True)
+    # rating and review_count: the catalog's (or an operator's) base, with the visible
+    # reviews made here folded in; both kept exact in the reviews' transactions.
     rating: Mapped[float] = mapped_column(Float, default=0.0)
     review_count: Mapped[int] = mapped_column(Integer, default=0)
+    base_rating: Mapped[float] = mapped_column(Float, default=0.0)
+    base_review_count: Mapped[int] = mapped_column(Integer, default=0)
     years_in_business: Mapped[int] = mapped_column(Integer, default=0)
     response_rate: Mapped[float] = mapped_column(Float, default=0.0)
     content_hash: Mapped[str] = mapped_column(String(64))
@@ -76,6 +80,7 @@ class Product(Base):
     attributes: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     content_hash: Mapped[str] = mapped_column(String(64))
     # Indexing: "pending" (a job will embed it), "indexed", or "failed" with the reason.
+    lead_time_days: Mapped[int | None] = mapped_column(Integer, nullable=True)
     status: Mapped[str] = mapped_column(String(16), default="indexed")
     status_reason: Mapped[str | None] = mapped_column(String(500), nullable=True)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

@@ -17,6 +17,8 @@ from typing import Any
 import sqlalchemy as sa
 from alembic import op
 
+from sesame.catalog.migrations.sqlite_fts import restore_fts_triggers
+
 revision = "0005"
 down_revision = "0004"
 branch_labels = None
@@ -161,30 +163,7 @@ def _optional_prices_and_status() -> None:
             sa.Column("status", sa.String(length=16), nullable=False, server_default="indexed")
         )
         batch_op.add_column(sa.Column("status_reason", sa.String(length=500), nullable=True))
-    if op.get_bind().dialect.name == "sqlite":
-        # The rebuilt table lost the triggers that keep the keyword index in step.
-        for statement in _SQLITE_FTS_TRIGGERS:
-            op.execute(statement)
-        op.execute("INSERT INTO products_fts(products_fts) VALUES ('rebuild')")
-
-
-# As in 0001 (a migration is a snapshot: it does not import another one).
-_SQLITE_FTS_TRIGGERS = [
-    """CREATE TRIGGER IF NOT EXISTS products_fts_ai AFTER INSERT ON products BEGIN
-        INSERT INTO products_fts(rowid, title, description, category)
-        VALUES (new.id, new.title, new.description, new.category);
-    END""",
-    """CREATE TRIGGER IF NOT EXISTS products_fts_ad AFTER DELETE ON products BEGIN
-        INSERT INTO products_fts(products_fts, rowid, title, description, category)
-        VALUES ('delete', old.id, old.title, old.description, old.category);
-    END""",
-    """CREATE TRIGGER IF NOT EXISTS products_fts_au AFTER UPDATE ON products BEGIN
-        INSERT INTO products_fts(products_fts, rowid, title, description, category)
-        VALUES ('delete', old.id, old.title, old.description, old.category);
-        INSERT INTO products_fts(rowid, title, description, category)
-        VALUES (new.id, new.title, new.description, new.category);
-    END""",
-]
+    restore_fts_triggers()  # SQLite: the rebuilt table lost them
 
 
 def _create_operations() -> None:

@@ -1,0 +1,94 @@
+"""The same item from several suppliers: products whose photos are near-duplicates.
+
+Two products are offers of one item when some photo of each has an image vector
+within ``threshold`` cosine similarity of the other's (``SESAME_SEARCH__
+DUPLICATE_THRESHOLD``, 0.95: re-compressions, resizes and crops of one photo score
+above it, different products of one kind below, for CLIP models; see the README).
+Each other supplier counts once, with its closest product.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from sesame.catalog import repository as repo
+from sesame.catalog import verification
+from sesame.catalog.models import Embedding, Product, Verification
+from sesame.core.errors import NotFound
+from sesame.embeddings.base import Encoder
+from sesame.index.base import VectorIndex
+
+NEIGHBOURS = 50  # index hits looked at per photo
+
+
+@dataclass(frozen=True, slots=True)
+class Offer:
+    product: Product
+    similarity: float
+    verifications: list[Verification]
+
+
+@dataclass(frozen=True, slots=True)
+class OfferSet:
+    product: Product
+    offers: list[Offer]  # the product itself first, then one per other supplier
+
+
+class Offers:
+    def __init__(
+        self, *, sessions: Callable[[], Session], encoder: Callable[[], Encoder],
+        index: Callable[[], VectorIndex], threshold: float,
+    ) -> None:  # fmt: skip
+        self._sessions = sessions
+        self._encoder = encoder
+        self._index = index
+        self.threshold = threshold
+
+    def of(self, product_id: str) -> OfferSet:
+        """The product and the same item offered by other suppliers, closest first."""
+        with self._sessions() as session:
+            product = repo.product_by_external_id(session, product_id)
+            if product is None:
+                raise NotFound(f"No product with id {product_id!r}.")
+            twins = self._twins(session, [product.id]).get(product.id, {})
+            found = repo.products_by_ids(session, [product.id, *twins])
+            ids = {found[pid].supplier_id for pid in found}
+            checks = verification.active(session, ids)
+        ranked = sorted(twins.items(), key=lambda item: (-item[1], item[0]))
+        offers = [Offer(found[product.id], 1.0, checks[product.supplier_id])] + [
+            Offer(found[pid], score, checks[found[pid].supplier_id])
+            for pid, score in ranked
+            if pid in found
+        ]
+        return OfferSet(found[product.id], offers)
+
+    def counts(self, product_ids: Iterable[int]) -> dict[int, int]:
+        """Product id -> how many other suppliers offer the same item (0s left out)."""
+        with self._sessions() as session:
+            twins = self._twins(session, list(product_ids))
+        return {pid: len(found) for pid, found in twins.items() if found}
+
+    def _twins(self, session: Session, product_ids: list[int]) -> dict[int, dict[int, float]]:
+        """Product id -> {its closest product of each other supplier: similarity}."""
+        model_id, index = self._encoder().model_id, self._index()
+        rows = session.execute(
+            select(Embedding.product_id, Embedding.vector, Product.supplier_id)
+            .join(Product, Product.id == Embedding.product_id)
+            .where(Embedding.product_id.in_(product_ids), Embedding.model_id == model_id)
+            .where(Embedding.kind == "image")
+        ).all()
+        found: dict[int, dict[int, tuple[int, float]]] = {pid: {} for pid in product_ids}
+        for product_id, blob, own_supplier in rows:
+            hits = index.search(repo.vector_from_bytes(blob), NEIGHBOURS, kind="image")
+            best = found[product_id]  # other supplier -> (product, similarity)
+            for hit in hits:
+                supplier = hit.payload.supplier_id
+                if hit.score < self.threshold or supplier == own_supplier:
+                    continue
+                if supplier not in best or hit.score > best[supplier][1]:
+                    best[supplier] = (hit.payload.product_id, hit.score)
+        return {pid: dict(best.values()) for pid, best in found.items()}

@@ -1,0 +1,1 @@
+"""Trade between companies: reviews, requests for quotation, quotes."""
