@@ -37,6 +37,17 @@ class EmbeddingSettings(BaseModel):
     cache_dir: Path | None = None
     # Download missing weights at start-up (off: serving reads the local cache only).
     allow_download: bool = False
+    # onnx: the towers exported to ONNX once (cached by weights) and run by ONNX Runtime;
+    # torch: the reference, open_clip's own modules.
+    runtime: Literal["onnx", "torch"] = "onnx"
+    # Where ONNX exports are cached (None: {data_dir}/models/onnx).
+    onnx_dir: Path | None = None
+    # ONNX Runtime intra-op threads (it does not spin-wait, so 2 shares the cores well).
+    onnx_threads: int = Field(default=2, ge=1, le=256)
+    # Concurrent photo encodings wait this long to share one forward pass (0: never).
+    batch_window_ms: float = Field(default=3.0, ge=0.0, le=100.0)
+    # auto: int8 once `sesame models quantize` approved it for these weights, else fp32.
+    precision: Literal["auto", "fp32", "int8"] = "auto"
 
 
 class IndexSettings(BaseModel):
@@ -77,6 +88,8 @@ class SearchSettings(BaseModel):
     # and text search (query-to-photo/description cosine; keyword matches never cut).
     min_score_image: float = Field(default=0.5, ge=-1.0, le=1.0)
     min_score_text: float = Field(default=0.2, ge=-1.0, le=1.0)
+    # Query embeddings kept (LRU) so a repeated query skips the text tower; 0 turns it off.
+    query_cache: int = Field(default=2048, ge=0, le=1_000_000)
     # Photos this similar (image-vector cosine) are one item offered by several suppliers.
     duplicate_threshold: float = Field(default=0.95, ge=0.5, le=1.0)
 
@@ -267,6 +280,10 @@ class Settings(BaseSettings):
     @property
     def index_dir(self) -> Path:
         return self.data_dir / "index"
+
+    @property
+    def onnx_dir(self) -> Path:
+        return self.embeddings.onnx_dir or self.data_dir / "models" / "onnx"
 
     @property
     def argos_packages_dir(self) -> Path:

@@ -23,11 +23,18 @@ from sesame.settings import Settings
 
 REPO = Path(__file__).resolve().parents[1]
 CACHE = REPO / ".cache" / "test-models"
+# ONNX exports of the test models, shared by every test and test server (keyed by weights).
+ONNX_CACHE = REPO / ".cache" / "onnx"
 POSTGRES_ENV = "SESAME_TEST_DATABASE_URL"
 TINY_MODEL = "sesame-tiny"
 TINY_STEPS = 450
 DEMO_PRODUCTS = 300  # the default demo catalog: it has the red mugs
 SMALL_PRODUCTS = 60
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Every Settings of the session, and every server it starts, shares the ONNX exports."""
+    os.environ.setdefault("SESAME_EMBEDDINGS__ONNX_DIR", str(ONNX_CACHE))
 
 
 SECRET = re.compile(r"\b(ses|wst)_[A-Za-z0-9_-]{16,}")

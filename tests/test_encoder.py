@@ -1,4 +1,5 @@
-"""The open_clip encoder, loaded through open_clip's real loader, and weight resolution."""
+"""The open_clip encoder on both runtimes (torch, ONNX Runtime), loaded through open_clip's
+real loader, and weight resolution."""
 
 from __future__ import annotations
 
@@ -9,17 +10,22 @@ import pytest
 from PIL import Image
 
 from sesame.core.errors import ModelUnavailable
+from sesame.embeddings.base import Encoder
 from sesame.embeddings.clip import OpenClipEncoder
+from sesame.embeddings.onnx import OnnxEncoder
 from sesame.embeddings.weights import resolve_weights
-from tests.conftest import TINY_MODEL
+from tests.conftest import ONNX_CACHE, TINY_MODEL
 
 
-@pytest.fixture(scope="module")
-def encoder(tiny_clip_checkpoint: Path) -> OpenClipEncoder:
-    return OpenClipEncoder.load(TINY_MODEL, str(tiny_clip_checkpoint), batch_size=4)
+@pytest.fixture(scope="module", params=["torch", "onnx"])
+def encoder(request: pytest.FixtureRequest, tiny_clip_checkpoint: Path) -> Encoder:
+    if request.param == "torch":
+        return OpenClipEncoder.load(TINY_MODEL, str(tiny_clip_checkpoint), batch_size=4)
+    return OnnxEncoder.load(TINY_MODEL, str(tiny_clip_checkpoint), onnx_dir=ONNX_CACHE,
+                            batch_size=4)  # fmt: skip
 
 
-def test_vectors_are_l2_normalised_float32(encoder: OpenClipEncoder) -> None:
+def test_vectors_are_l2_normalised_float32(encoder: Encoder) -> None:
     images = [
         Image.new("RGB", (80, 60), colour) for colour in ("red", "blue", "green", "white", "black")
     ]
@@ -31,7 +37,7 @@ def test_vectors_are_l2_normalised_float32(encoder: OpenClipEncoder) -> None:
         np.testing.assert_allclose(np.linalg.norm(vectors, axis=1), 1.0, rtol=1e-5)
 
 
-def test_batching_does_not_change_the_vectors(encoder: OpenClipEncoder) -> None:
+def test_batching_does_not_change_the_vectors(encoder: Encoder) -> None:
     images = [Image.new("RGB", (40, 40), (i * 40, 255 - i * 40, 90)) for i in range(6)]
     together = encoder.encode_images(images)  # batches of 4 + 2
     alone = np.concatenate([encoder.encode_images([image]) for image in images])
@@ -40,7 +46,7 @@ def test_batching_does_not_change_the_vectors(encoder: OpenClipEncoder) -> None:
 
 
 def test_model_id_names_the_architecture_and_the_checkpoint_digest(
-    encoder: OpenClipEncoder, tiny_clip_checkpoint: Path
+    encoder: Encoder, tiny_clip_checkpoint: Path
 ) -> None:
     assert encoder.model_id.startswith(f"{TINY_MODEL}/sha256-")
     assert resolve_weights(TINY_MODEL, str(tiny_clip_checkpoint)).model_id == encoder.model_id

@@ -21,6 +21,7 @@ from sesame.core.filters import Filters
 from sesame.runtime.runtime import Runtime
 from sesame.runtime.startup import open_runtime
 from sesame.settings import Settings
+from tests.conftest import ONNX_CACHE
 
 
 @pytest.fixture
@@ -237,6 +238,7 @@ def _ingest_command(settings: Settings, catalog: Path) -> tuple[list[str], dict[
         "SESAME_DATA_DIR": str(settings.data_dir),
         "SESAME_EMBEDDINGS__MODEL": settings.embeddings.model,
         "SESAME_EMBEDDINGS__PRETRAINED": settings.embeddings.pretrained,
+        "SESAME_EMBEDDINGS__ONNX_DIR": str(ONNX_CACHE),
         "SESAME_EMBEDDINGS__BATCH_SIZE": "4",
     }
     return [sys.executable, "-m", "sesame", "ingest", str(catalog), "--batch-size", "4"], env

@@ -37,6 +37,12 @@ def models_download(
             cfg.model, cfg.pretrained, cache_dir=cfg.cache_dir, allow_download=True
         )
         typer.echo(f"embeddings {weights.model_id}: {weights.path}")
+        if cfg.runtime == "onnx":  # export now, so the first start need not
+            from sesame.embeddings.onnx import export_for
+
+            exported, _ = export_for(cfg.model, cfg.pretrained, onnx_dir=settings.onnx_dir,
+                                     cache_dir=cfg.cache_dir)  # fmt: skip
+            typer.echo(f"onnx export: {exported.folder}")
         if languages:
             codes = [code.strip() for code in languages.split(",") if code.strip()]
             for package in download_packages(codes, settings.argos_packages_dir):
@@ -87,3 +93,30 @@ def models_list() -> None:
         typer.echo(f"translation: no packages in {settings.argos_packages_dir}")
     for package in packages:
         typer.echo(f"translation: {package.from_code}->{package.to_code} {package.version}")
+
+
+@app.command("quantize")
+def models_quantize(
+    sample: Annotated[int, typer.Option(min=20, max=5000, help="Catalog photos to check")] = 300,
+) -> None:
+    """Make int8 towers and switch to them only if they agree with fp32 on your catalog."""
+    from sesame.runtime.int8_check import check_int8
+
+    setup_logging()
+    try:
+        verdict = check_int8(Settings(), sample=sample)
+    except SesameError as exc:
+        raise fail(exc.message) from exc
+    a = verdict.agreement
+    typer.echo(
+        f"top-10 agreement of int8 with fp32 over {a.gallery} catalog photos: "
+        f"photo queries {a.images:.4f}, text queries {a.texts:.4f} "
+        f"(threshold {verdict.threshold:.2f})"
+    )
+    if not verdict.approved:
+        raise fail(
+            f"Refused: int8 agrees {a.overall:.4f} < {verdict.threshold:.2f} with fp32 on this "
+            "catalog, so it stays on fp32 (int8 would change what buyers find)."
+        )
+    typer.echo(f"int8 approved ({verdict.folder}); with SESAME_EMBEDDINGS__PRECISION=auto "
+               "(the default) the next start runs it.")  # fmt: skip

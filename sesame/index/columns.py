@@ -92,23 +92,28 @@ def encode_payloads(
     return cols
 
 
-def decode_payload(cols: Columns, vocab: dict[str, Vocab], position: int) -> Payload:
-    values: dict[str, Any] = {
-        "product_id": int(cols["product_id"][position]),
-        "supplier_id": int(cols["supplier_id"][position]),
+def decode_payloads(cols: Columns, vocab: dict[str, Vocab], positions: NDArray[np.int64]
+                    ) -> list[Payload]:  # fmt: skip
+    """The payloads at ``positions``, one column at a time (a search decodes hundreds)."""
+    fields: dict[str, list[Any]] = {
+        "product_id": cols["product_id"][positions].tolist(),
+        "supplier_id": cols["supplier_id"][positions].tolist(),
     }
     for name, value_type in TYPES.items():
-        raw = cols[name][position]
+        raw = cols[name][positions]
         match value_type:
             case ValueType.KEYWORD:
-                values[name] = vocab[name].names[raw]
+                names = vocab[name].names
+                fields[name] = [names[code] for code in raw.tolist()]
             case ValueType.FLAG:
-                values[name] = bool(raw)
+                fields[name] = [bool(v) for v in raw.tolist()]
             case ValueType.INTEGER:
-                values[name] = None if np.isnan(raw) else int(raw)
+                fields[name] = [None if v != v else int(v) for v in raw.tolist()]  # NaN: None
             case _:
-                values[name] = None if np.isnan(raw) else float(raw)
-    return Payload(**values)
+                fields[name] = [None if v != v else float(v) for v in raw.tolist()]
+    names = list(fields)
+    return [Payload(**dict(zip(names, row, strict=True))) for row in zip(*fields.values(),
+                                                                          strict=True)]  # fmt: skip
 
 
 def filter_mask(

@@ -30,7 +30,7 @@ from sesame.index.columns import (
     Columns,
     RWLock,
     Vocab,
-    decode_payload,
+    decode_payloads,
     encode_payloads,
     filter_mask,
 )
@@ -176,13 +176,12 @@ class FaissIndex:
 
     def _hits(self, scores: NDArray[np.float32], positions: NDArray[np.int64]) -> list[Hit]:
         ok = positions >= 0
+        found = positions[ok].astype(np.int64)
+        payloads = decode_payloads(self._cols, self._vocab, found)
+        ids = self._cols["id"][found].tolist()
         hits = [
-            Hit(
-                id=int(self._cols["id"][p]),
-                score=float(s),
-                payload=decode_payload(self._cols, self._vocab, int(p)),
-            )
-            for s, p in zip(scores[ok], positions[ok], strict=True)
+            Hit(id=int(i), score=float(s), payload=p)
+            for i, s, p in zip(ids, scores[ok].tolist(), payloads, strict=True)
         ]
         hits.sort(key=lambda h: (-h.score, h.id))
         return hits

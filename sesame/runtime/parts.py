@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session, sessionmaker
@@ -26,6 +27,10 @@ from sesame.search.results import SearchOptions
 from sesame.settings import Settings
 from sesame.translation.base import Translator
 from sesame.translation.detect import LanguageDetector
+
+if TYPE_CHECKING:  # imported where used: torch and ONNX Runtime load slowly
+    from sesame.embeddings.clip import OpenClipEncoder
+    from sesame.embeddings.onnx import OnnxEncoder
 
 logger = logging.getLogger(__name__)
 
@@ -66,20 +71,36 @@ def open_database(settings: Settings) -> Database:
 
 
 def load_encoder(settings: Settings) -> Encoder:
-    """The open_clip model, warmed up; raises ModelUnavailable without weights."""
+    """The open_clip model on its runtime, warmed up; raises ModelUnavailable without weights."""
+    from sesame.embeddings.microbatch import MicroBatcher
+
+    cfg = settings.embeddings
+    encoder = _onnx_encoder(settings) if cfg.runtime == "onnx" else _torch_encoder(settings)
+    encoder.warm_up()
+    if cfg.batch_window_ms <= 0:
+        return encoder
+    return MicroBatcher(encoder, window_s=cfg.batch_window_ms / 1000)
+
+
+def _onnx_encoder(settings: Settings) -> OnnxEncoder:
+    from sesame.embeddings.onnx import OnnxEncoder
+
+    cfg = settings.embeddings
+    return OnnxEncoder.load(
+        cfg.model, cfg.pretrained, onnx_dir=settings.onnx_dir, cache_dir=cfg.cache_dir,
+        allow_download=cfg.allow_download, batch_size=cfg.batch_size,
+        threads=cfg.onnx_threads, precision=cfg.precision,
+    )  # fmt: skip
+
+
+def _torch_encoder(settings: Settings) -> OpenClipEncoder:
     from sesame.embeddings.clip import OpenClipEncoder
 
     cfg = settings.embeddings
-    encoder = OpenClipEncoder.load(
-        cfg.model,
-        cfg.pretrained,
-        cache_dir=cfg.cache_dir,
-        allow_download=cfg.allow_download,
-        batch_size=cfg.batch_size,
-        torch_threads=cfg.torch_threads,
-    )
-    encoder.warm_up()
-    return encoder
+    return OpenClipEncoder.load(
+        cfg.model, cfg.pretrained, cache_dir=cfg.cache_dir, allow_download=cfg.allow_download,
+        batch_size=cfg.batch_size, torch_threads=cfg.torch_threads,
+    )  # fmt: skip
 
 
 def faiss_params(settings: Settings) -> FaissParams:
@@ -159,6 +180,7 @@ def search_options(settings: Settings) -> SearchOptions:
         rrf_k=cfg.rrf_k,
         min_score_image=cfg.min_score_image,
         min_score_text=cfg.min_score_text,
+        query_cache=cfg.query_cache,
     )
 
 

@@ -26,6 +26,8 @@ class SearchOptions:
     # The relevance floors (see ``sesame.search.grouping``): photo, and text, search.
     min_score_image: float = 0.5
     min_score_text: float = 0.2
+    # Query vectors kept, most recently used first (0: none).
+    query_cache: int = 2048
 
 
 @dataclass(frozen=True, slots=True)

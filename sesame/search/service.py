@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 from PIL import Image
 from sqlalchemy.orm import Session
@@ -20,6 +21,7 @@ from sesame.search.filters import checked_filters
 from sesame.search.grouping import Candidates, Ordering, group
 from sesame.search.personal import PersonalBoost, signals_of
 from sesame.search.product_text import ProductTexts
+from sesame.search.query_cache import QueryVectors
 from sesame.search.query_language import QueryInfo
 from sesame.search.ranking import best_per_key, ranked, rrf_fuse
 from sesame.search.results import (
@@ -32,6 +34,7 @@ from sesame.search.results import (
 
 __all__ = ["SearchOptions", "SearchResult", "SearchService", "Viewer"]
 Twins = Callable[[Iterable[int]], dict[int, int]]
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +73,7 @@ class SearchService:
         self._index = index
         self._queries = queries
         self._texts = texts
+        self._query_vectors = QueryVectors(options.query_cache)
 
     def search_image(
         self, image: Image.Image, *, filters: Filters, limit: int | None = None, offset: int = 0,
@@ -103,12 +107,15 @@ class SearchService:
         checked = self.check_filters(filters)
         info = self._queries.prepare(cleaned, language)
         notes = [info.note] if info.note else []
-        keyword = self._keyword_ranking(info.searched, checked)
+        # The keyword side (SQLite/PostgreSQL) runs beside the vector side (the text tower,
+        # the index): both release the GIL, so one query keeps both cores busy.
+        keyword_later = _beside(lambda: self._keyword_ranking(info.searched, checked))
         vectors: list[dict[int, float]] = []
         try:
             vectors = self._vector_scores(info.searched, checked)
         except ModelUnavailable as exc:  # no weights here: keyword search still answers
             notes.append(f"Keyword search only: {exc.message}")
+        keyword = keyword_later()
         with self._sessions() as session:
             exact = exact_matches(session, {cleaned, info.searched}, filters=checked)
         relevance = rrf_fuse([keyword] + [ranked(v) for v in vectors], self.options.rrf_k)
@@ -173,7 +180,7 @@ class SearchService:
     def _vector_scores(self, query: str, filters: Filters) -> list[dict[int, float]]:
         """Product id -> best cosine similarity, against photos and against descriptions."""
         encoder, index = self._encoder(), self._index()
-        vector = encoder.encode_texts([query])[0]
+        vector = self._query_vectors.vector(encoder, query)
         kinds: tuple[VectorKind, ...] = ("image", "text")
         return [
             best_per_key((h.payload.product_id, h.score) for h in hits)
@@ -196,6 +203,29 @@ class SearchService:
             )
             for group in groups
         ]
+
+
+def _beside(work: Callable[[], T]) -> Callable[[], T]:
+    """Start ``work`` on a thread of its own; the returned call waits for its result."""
+    outcome: list[T] = []
+    failure: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            outcome.append(work())
+        except BaseException as exc:  # handed to the waiting caller
+            failure.append(exc)
+
+    thread = threading.Thread(target=run, name="sesame-keyword", daemon=True)
+    thread.start()
+
+    def wait() -> T:
+        thread.join()
+        if failure:
+            raise failure[0]
+        return outcome[0]
+
+    return wait
 
 
 def _ms_since(started: float) -> float:

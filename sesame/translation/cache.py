@@ -7,9 +7,7 @@ cached: a pair that becomes available after a reload is used at once.
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
-
+from sesame.core.lru import Lru
 from sesame.translation.base import Translator
 
 
@@ -20,28 +18,24 @@ class CachingTranslator:
         if maxsize < 1:
             raise ValueError("maxsize must be at least 1.")
         self._inner = inner
-        self._maxsize = maxsize
-        self._entries: OrderedDict[tuple[str, str, str], str] = OrderedDict()
-        self._lock = threading.Lock()
-        self.hits = 0
-        self.misses = 0
+        self._kept: Lru[tuple[str, str, str], str] = Lru(maxsize)
+
+    @property
+    def hits(self) -> int:
+        return self._kept.hits
+
+    @property
+    def misses(self) -> int:
+        return self._kept.misses
 
     def translate(self, text: str, source: str, target: str) -> str:
         key = (source, target, text)
-        with self._lock:
-            cached = self._entries.get(key)
-            if cached is not None:
-                self._entries.move_to_end(key)
-                self.hits += 1
-                return cached
-            self.misses += 1
+        cached = self._kept.get(key)
+        if cached is not None:
+            return cached
         # The model runs outside the lock, so concurrent misses do not queue here.
         result = self._inner.translate(text, source, target)
-        with self._lock:
-            self._entries[key] = result
-            self._entries.move_to_end(key)
-            while len(self._entries) > self._maxsize:
-                self._entries.popitem(last=False)
+        self._kept.put(key, result)
         return result
 
     def can_translate(self, source: str, target: str) -> bool:
@@ -55,9 +49,7 @@ class CachingTranslator:
 
     def clear(self) -> None:
         """Forget every cached translation (e.g. after models were reloaded)."""
-        with self._lock:
-            self._entries.clear()
+        self._kept.clear()
 
     def __len__(self) -> int:
-        with self._lock:
-            return len(self._entries)
+        return len(self._kept)

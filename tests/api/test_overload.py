@@ -19,17 +19,17 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.conftest import TINY_MODEL
+from tests.conftest import ONNX_CACHE, TINY_MODEL
 from tests.processes import free_port
 
 LAUNCHER = """
 import sys, time
-from sesame.embeddings.clip import OpenClipEncoder
-real = OpenClipEncoder.encode_images
+from sesame.embeddings.onnx import OnnxEncoder
+real = OnnxEncoder.encode_images
 def slow(self, images):
     time.sleep(0.5)
     return real(self, images)
-OpenClipEncoder.encode_images = slow
+OnnxEncoder.encode_images = slow
 from sesame.cli import app
 app(["serve", "--no-demo", "--port", sys.argv[1]])
 """
@@ -48,6 +48,7 @@ def busy_server(
         "SESAME_DATA_DIR": str(data),
         "SESAME_EMBEDDINGS__MODEL": TINY_MODEL,
         "SESAME_EMBEDDINGS__PRETRAINED": str(tiny_clip_checkpoint),
+        "SESAME_EMBEDDINGS__ONNX_DIR": str(ONNX_CACHE),
         "SESAME_API__MODEL_WORKERS": "1",
         "SESAME_API__MODEL_QUEUE": "2",
     }

@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 import io
+import shutil
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 from PIL import Image
 
 from sesame.core.currency import to_usd
+from sesame.runtime.web import create_app
+from tests.api.conftest import api_settings
+from tests.conftest import TINY_MODEL, serving
 
 SAMPLE = [
     "prd-00001",
@@ -245,3 +251,39 @@ def test_health_and_readiness(client: TestClient) -> None:
     ready = client.get("/readyz")
     assert ready.status_code == 200
     assert ready.json()["ready"] is True
+
+
+@pytest.fixture(scope="module")
+def torch_client(
+    ingested_data_dir: Path, tiny_clip_checkpoint: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[TestClient]:
+    """The same catalog searched through the torch reference runtime."""
+    data = tmp_path_factory.mktemp("torch-runtime") / "data"
+    shutil.copytree(ingested_data_dir, data)
+    model = {"model": TINY_MODEL, "pretrained": str(tiny_clip_checkpoint), "runtime": "torch"}
+    with serving(create_app(api_settings(data, tiny_clip_checkpoint, embeddings=model))) as c:
+        yield c
+
+
+def test_the_torch_runtime_and_onnx_find_the_same_results(
+    client: TestClient, torch_client: TestClient, demo_catalog: Path, catalog_products: dict
+) -> None:
+    """Vectors stored by ONNX (the default) serve queries encoded by torch, and the other
+    way round: one model id, one result order."""
+    for product_id in SAMPLE[:5]:
+        data = (demo_catalog / catalog_products[product_id]["images"][0]).read_bytes()
+        ours, theirs = (
+            image_search(client, data, limit="5"),
+            image_search(torch_client, data, limit="5"),
+        )
+        assert _ids(ours) == _ids(theirs)
+        assert _ids(ours)[0] == product_id
+    for query in ("red mug", "blue chair", "striped ceramic bowl"):
+        ours, theirs = (c.post("/v1/search/text", json={"query": query}).json()
+                        for c in (client, torch_client))  # fmt: skip
+        assert _ids(ours) == _ids(theirs)
+        assert _ids(ours)
+
+
+def _ids(body: Any) -> list[str]:
+    return [p["id"] for group in body["results"] for p in group["products"]]

@@ -22,7 +22,7 @@ from sesame.catalog.models import Embedding, IndexJob, Product
 from sesame.runtime.startup import open_runtime
 from sesame.settings import Settings
 from tests.api.shop_world import jpeg, photo_of, product_body
-from tests.conftest import TINY_MODEL, postgres_url, reset_postgres
+from tests.conftest import ONNX_CACHE, TINY_MODEL, postgres_url, reset_postgres
 from tests.processes import Server
 
 
@@ -44,6 +44,7 @@ def market(
         "SESAME_DATA_DIR": str(data),
         "SESAME_EMBEDDINGS__MODEL": TINY_MODEL,
         "SESAME_EMBEDDINGS__PRETRAINED": str(tiny_clip_checkpoint),
+        "SESAME_EMBEDDINGS__ONNX_DIR": str(ONNX_CACHE),
         "SESAME_LIMITS__ENABLED": "false",
         "SESAME_SHOP__POLL_S": "0.3",
         "SESAME_SHOP__LEASE_S": "3",

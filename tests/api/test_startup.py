@@ -20,7 +20,7 @@ import pytest
 from sesame.core.errors import SesameError
 from sesame.runtime.web import create_app
 from tests.api.conftest import api_settings
-from tests.conftest import TINY_MODEL, serving
+from tests.conftest import ONNX_CACHE, TINY_MODEL, serving
 from tests.processes import free_port
 
 SLOW_SECONDS = 8.0
@@ -51,6 +51,7 @@ def slow_server(
         "SESAME_DATA_DIR": str(data),
         "SESAME_EMBEDDINGS__MODEL": TINY_MODEL,
         "SESAME_EMBEDDINGS__PRETRAINED": str(tiny_clip_checkpoint),
+        "SESAME_EMBEDDINGS__ONNX_DIR": str(ONNX_CACHE),
     }
     log = (tmp_path / "server.log").open("wb")
     started = time.monotonic()

@@ -32,7 +32,9 @@ from torch.nn import functional as nnf
 
 from sesame.demo import catalog, render
 from sesame.demo.render import ProductLook
+from sesame.embeddings import towers
 from sesame.embeddings.clip import MODEL_CONFIG_DIR
+from sesame.embeddings.towers import TextTower, cut_tokens
 from sesame_dev.threads import torch_threads
 from sesame_dev.tiny_clip.captions import caption, caption_bank
 from sesame_dev.tiny_clip.config import MODEL_NAME, TrainConfig
@@ -57,6 +59,7 @@ def training_fingerprint() -> str:
         MODEL_CONFIG_DIR / f"{MODEL_NAME}.json",
         Path(render.__file__),
         Path(catalog.__file__),  # captions use its material words
+        Path(towers.__file__),  # the text tower it trains through
     )
     digest = hashlib.sha256()
     for source in sources:
@@ -89,18 +92,9 @@ def _instance_loss(
 
 
 def encode_text_trimmed(model: Any, tokens: torch.Tensor) -> torch.Tensor:
-    """``model.encode_text(tokens, normalize=True)``, cut to the longest caption's length.
-
-    The text tower is causal and pools at the end token, so padding after it cannot
-    change the result; skipping it makes short training captions 2-3x cheaper.
-    """
-    length = int((tokens != 0).sum(dim=1).max())
-    tokens = tokens[:, :length]
-    x = model.token_embedding(tokens) + model.positional_embedding[:length]
-    x = model.transformer(x, attn_mask=model.attn_mask[:length, :length])
-    x = model.ln_final(x)
-    x = x[torch.arange(x.shape[0]), tokens.argmax(dim=-1)] @ model.text_projection
-    return nnf.normalize(x, dim=-1)
+    """``model.encode_text(tokens, normalize=True)``, cut to the longest caption's length
+    (the product's own text tower: exact under the causal mask, 2-3x cheaper here)."""
+    return TextTower(model)(cut_tokens(tokens, True))  # type: ignore[no-any-return]
 
 
 def _thread_count(requested: int | None) -> int:

@@ -14,11 +14,14 @@ from sqlalchemy import (
     DateTime,
     Float,
     ForeignKey,
+    Index,
     Integer,
     LargeBinary,
     String,
     Text,
     UniqueConstraint,
+    func,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -60,6 +63,8 @@ class Supplier(Base):
 
 class Product(Base):
     __tablename__ = "products"
+    # Exact-title queries look titles up case-insensitively (migration 0007).
+    __table_args__ = (Index("ix_products_title_lower", func.lower(text("title"))),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     external_id: Mapped[str] = mapped_column(String(64), unique=True)
