@@ -4,6 +4,7 @@ each caller gets exactly its own rows."""
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -53,6 +54,14 @@ def test_concurrent_photos_share_a_pass_and_get_their_own_rows(encoder: OnnxEnco
         assert rows.shape == (1, encoder.dim)
         np.testing.assert_allclose(rows[0], alone[i], atol=1e-5)
     assert batcher.batches < len(photos)  # gathered: fewer passes than callers
+
+
+def test_a_photo_arriving_while_the_model_is_idle_does_not_wait(encoder: OnnxEncoder) -> None:
+    batcher = MicroBatcher(encoder, window_s=30.0)  # a wait would be unmistakable
+    started = time.monotonic()
+    batcher.encode_images(_photos(1))
+    assert time.monotonic() - started < 10.0
+    assert batcher.batches == 1
 
 
 def test_a_big_batch_and_a_single_photo_pass_through(encoder: OnnxEncoder) -> None:

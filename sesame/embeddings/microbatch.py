@@ -1,9 +1,10 @@
 """Concurrent photo encodings share one forward pass.
 
-The first caller waits a few milliseconds (``window_s``) for others, then runs every photo
-gathered so far in one batch and hands each caller its rows; callers arriving meanwhile
-form the next batch. One photo alone pays only the window. Large batches (ingest) join
-the same path and are split by the encoder's own batch size.
+When a forward pass is already running, the next caller waits a few milliseconds
+(``window_s``) for others, then runs every photo gathered so far in one batch and hands
+each caller its rows; callers arriving meanwhile form the next batch. A photo arriving
+while the model is idle runs at once, so a single client never pays the window. Large
+batches (ingest) join the same path and are split by the encoder's own batch size.
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ class MicroBatcher:
         self._lock = threading.Lock()
         self._pending: list[_Ticket] = []
         self._leading = False
+        self._running = 0  # forward passes in progress
         self.batches = 0  # forward passes run (for tests and logs)
 
     @property
@@ -55,11 +57,18 @@ class MicroBatcher:
         with self._lock:
             self._pending.append(ticket)
             lead, self._leading = not self._leading, True
+            busy = self._running > 0
         if lead:
-            time.sleep(self._window)
+            if busy:  # others are likely to arrive before the model is free
+                time.sleep(self._window)
             with self._lock:
                 batch, self._pending, self._leading = self._pending, [], False
-            self._run(batch)
+                self._running += 1
+            try:
+                self._run(batch)
+            finally:
+                with self._lock:
+                    self._running -= 1
         ticket.done.wait()
         if ticket.error is not None:
             raise ticket.error
