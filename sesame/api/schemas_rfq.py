@@ -101,7 +101,9 @@ class MatchOut(BaseModel):
     score: float
 
 
-class RfqOut(BaseModel):
+class RfqFields(BaseModel):
+    """What the buyer asked for, as the buyer and the matched suppliers both see it."""
+
     id: int
     state: str = Field(description="open, awarded, cancelled or expired (past its deadline)")
     text: TextOut
@@ -114,6 +116,9 @@ class RfqOut(BaseModel):
     verified_only: bool
     has_photo: bool
     created_at: UtcDatetime
+
+
+class RfqOut(RfqFields):
     matched: list[MatchOut] = Field(description="The suppliers it was sent to (buyer only)")
     match_note: str | None = None
     quotes: list[QuoteOut] = Field(description="Side by side, cheapest first (a supplier: its own)")
@@ -133,19 +138,7 @@ class RfqOut(BaseModel):
         )  # fmt: skip
 
 
-class InboxItem(BaseModel):
-    id: int
-    state: str
-    text: TextOut
-    quantity: int
-    unit: str
-    target_price: Money | None
-    destination_country: str
-    deadline: UtcDatetime
-    countries: list[str]
-    verified_only: bool
-    has_photo: bool
-    created_at: UtcDatetime
+class InboxItem(RfqFields):
     my_quote: dict[str, Any] | None = Field(description="Your quote's id and status, if any")
     url: str
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
+
 from pydantic import BaseModel, ConfigDict, Field
 
 from sesame.api.schemas_catalog import ProductSummary, SupplierOut
@@ -50,11 +52,7 @@ class TextOut(BaseModel):
 
     @classmethod
     def of(cls, shown: Shown) -> TextOut:
-        return cls(
-            text=shown.text, language=shown.language, original_text=shown.original_text,
-            original_language=shown.original_language, translated=shown.translated,
-            untranslated_reason=shown.untranslated_reason,
-        )  # fmt: skip
+        return cls(**asdict(shown))
 
 
 class ReplyOut(TextOut):
@@ -75,7 +73,7 @@ class ReviewOut(BaseModel):
         review = view.review
         reply = None
         if view.reply is not None and review.replied_at is not None:
-            reply = ReplyOut(**TextOut.of(view.reply).model_dump(), replied_at=review.replied_at)
+            reply = ReplyOut(**asdict(view.reply), replied_at=review.replied_at)
         return cls(
             id=review.id, rating=review.rating, text=TextOut.of(view.text),
             created_at=review.created_at, updated_at=review.updated_at, reply=reply,

@@ -6,6 +6,8 @@ numbers); a deployment that needs fresher ones replaces this table.
 
 from __future__ import annotations
 
+from sesame.core.errors import InvalidInput
+
 # Units of currency per 1 USD (November 2026, rounded).
 USD_RATES: dict[str, float] = {
     "USD": 1.0,
@@ -31,3 +33,10 @@ def to_usd(amount: float, currency: str) -> float:
 def convert(amount: float, source: str, target: str) -> float:
     """``amount`` in ``source`` expressed in ``target``, through USD (KeyError if unknown)."""
     return round(amount / USD_RATES[source.upper()] * USD_RATES[target.upper()], 4)
+
+
+def checked_currency(code: str) -> str:
+    """``code`` upper-cased, or InvalidInput listing the codes this table knows."""
+    if code.upper() not in USD_RATES:
+        raise InvalidInput(f"Unknown currency {code!r}; use one of {', '.join(sorted(USD_RATES))}.")
+    return code.upper()

@@ -68,12 +68,13 @@ class OnnxEncoder(BatchedTowers):
             model, pretrained, onnx_dir=onnx_dir, cache_dir=cache_dir,
             allow_download=allow_download,
         )  # fmt: skip
-        if precision == "int8" and not approved(exported.folder):
+        passed = approved(exported.folder)
+        if precision == "int8" and not passed:
             raise ModelUnavailable(
                 "SESAME_EMBEDDINGS__PRECISION=int8, but int8 has not passed its check for "
                 "these weights: run `sesame models quantize`, or use fp32 or auto."
             )
-        int8 = precision != "fp32" and approved(exported.folder)
+        int8 = precision != "fp32" and passed
         logger.info("Loaded open_clip %s on ONNX Runtime (%s) from %s", model_id,
                     "int8" if int8 else "fp32", exported.folder)  # fmt: skip
         return cls(exported, open_clip.get_tokenizer(model), model_id=model_id,

@@ -35,7 +35,6 @@ OPSET = 18
 class Exported:
     folder: Path
     cut: bool  # the text tower takes tokens cut at the end-of-text token
-    context_length: int
     preprocess: dict[str, Any]  # open_clip's PreprocessCfg of the model
 
 
@@ -51,7 +50,7 @@ def cached_export(folder: Path) -> Exported | None:
     if not (meta.is_file() and (folder / "image.onnx").is_file()):
         return None
     data = json.loads(meta.read_text(encoding="utf-8"))
-    return Exported(folder, bool(data["cut"]), int(data["context_length"]), data["preprocess"])
+    return Exported(folder, bool(data["cut"]), data["preprocess"])
 
 
 def export_towers(model: Any, folder: Path) -> Exported:
@@ -73,8 +72,7 @@ def export_towers(model: Any, folder: Path) -> Exported:
         tokens = torch.ones((2, 8 if text.cut else context), dtype=torch.long)
         axes = {0: batch, 1: length} if text.cut else {0: batch}
         _export(text, tokens, partial / "text.onnx", {"tokens": axes})
-    meta = {"cut": text.cut, "context_length": context,
-            "preprocess": dict(model.visual.preprocess_cfg)}  # fmt: skip
+    meta = {"cut": text.cut, "preprocess": dict(model.visual.preprocess_cfg)}
     (partial / "export.json").write_text(json.dumps(meta), encoding="utf-8")
     if folder.exists() and cached_export(folder) is None:  # left incomplete by hand
         shutil.rmtree(folder, ignore_errors=True)

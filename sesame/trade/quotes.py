@@ -21,7 +21,7 @@ from sesame.accounts.roles import require_seller
 from sesame.accounts.tokens import Principal
 from sesame.catalog.db import session_scope
 from sesame.catalog.models import Quote, Rfq, RfqMatch, Supplier, utcnow
-from sesame.core.currency import USD_RATES, convert, to_usd
+from sesame.core.currency import checked_currency, convert, to_usd
 from sesame.core.errors import Conflict, InvalidInput, NotFound
 from sesame.trade.rfqs import RfqBoard, state_of
 from sesame.trade.texts import FreeTexts, Shown
@@ -131,10 +131,7 @@ class QuoteDesk:
         reader = language or who.language
         with self._sessions() as session:
             rfq, side = self._board.rfq_for(session, who, rfq_id)
-            shown_in = (currency or rfq.currency).upper()
-            if shown_in not in USD_RATES:
-                raise InvalidInput(f"Unknown currency {shown_in!r}; use one of "
-                                   f"{', '.join(sorted(USD_RATES))}.")  # fmt: skip
+            shown_in = checked_currency((currency or rfq.currency).upper())
             query = select(Quote, Supplier).join(Supplier, Supplier.id == Quote.supplier_id)
             query = query.where(Quote.rfq_id == rfq.id).order_by(Quote.unit_price_usd, Quote.id)
             if side == "supplier":  # a supplier sees its own quote only
@@ -190,13 +187,10 @@ class QuoteDesk:
 
 
 def _check(draft: QuoteDraft) -> None:
-    if draft.currency.upper() not in USD_RATES:
-        raise InvalidInput(
-            f"Unknown currency {draft.currency!r}; use one of {', '.join(sorted(USD_RATES))}."
-        )
+    currency = checked_currency(draft.currency)
     if draft.incoterm.upper() not in INCOTERMS:
         raise InvalidInput(f"Unknown incoterm {draft.incoterm!r}; use one of "
                            f"{', '.join(sorted(INCOTERMS))}.")  # fmt: skip
     if draft.valid_until <= utcnow():
         raise InvalidInput("valid_until is in the past; a quote must still hold.")
-    draft.currency, draft.incoterm = draft.currency.upper(), draft.incoterm.upper()
+    draft.currency, draft.incoterm = currency, draft.incoterm.upper()

@@ -19,7 +19,7 @@ from sesame.accounts.roles import require_buyer, require_seller
 from sesame.accounts.tokens import Principal
 from sesame.catalog.db import session_scope
 from sesame.catalog.models import Quote, Rfq, RfqMatch, utcnow
-from sesame.core.currency import USD_RATES
+from sesame.core.currency import checked_currency
 from sesame.core.errors import InvalidInput, NotFound, RateLimited
 from sesame.media.images import SUFFIXES, ImageLimits, check_photo, image_format
 from sesame.media.store import MediaStore
@@ -85,10 +85,7 @@ class RfqBoard:
     def post(self, who: Principal, draft: RfqDraft, photo: bytes | None = None) -> Rfq:
         company = require_buyer(who, "post requests for quotation")
         text = draft.text.strip()
-        if draft.currency not in USD_RATES:
-            raise InvalidInput(
-                f"Unknown currency {draft.currency!r}; use one of {', '.join(sorted(USD_RATES))}."
-            )
+        checked_currency(draft.currency)  # the schema already asks for upper case
         if not text and photo is None:
             raise InvalidInput("Say what you need: a text, a photo, or both.")
         if not utcnow() < draft.deadline <= utcnow() + timedelta(days=self.limits.max_days):
