@@ -14,14 +14,21 @@ $(STAMP): pyproject.toml dev/pyproject.toml
 	rm -f $(VENV)/.installed-*
 	touch $(STAMP)
 
-# Downloads missing weights (with a progress bar) when online; offline it says so and serves on.
+# The app at http://127.0.0.1:8000/ (the API under /v1, its docs at /docs). Downloads missing
+# weights (with a progress bar) when online; offline it says so and serves on.
 run: $(STAMP)
 	SESAME_DEMO__AUTOLOAD=$${SESAME_DEMO__AUTOLOAD:-true} \
 	SESAME_EMBEDDINGS__ALLOW_DOWNLOAD=$${SESAME_EMBEDDINGS__ALLOW_DOWNLOAD:-true} $(BIN)/sesame serve
 
-# Offline demo: trains the small test model (about two minutes) and serves with it.
+# Offline demo: trains the small test model (about two minutes) and builds the phrasebook
+# translation packages (es, zh <-> en: a Spanish query, a Spanish-Chinese chat), then serves.
+TINY_PAIRS := es-en,en-es,zh-en,en-zh
 demo: $(STAMP)
 	test -f data/models/sesame-tiny.pt || $(BIN)/python scripts/train_tiny_clip.py data/models/sesame-tiny.pt --seconds 900 --max-steps 450
+	test -f data/models/argos/.installed || { \
+	  $(BIN)/python scripts/build_tiny_argos.py data/models/argos --pairs $(TINY_PAIRS) && \
+	  $(BIN)/sesame models install data/models/argos/*.argosmodel && \
+	  touch data/models/argos/.installed; }
 	SESAME_DEMO__AUTOLOAD=true SESAME_EMBEDDINGS__MODEL=sesame-tiny \
 	SESAME_EMBEDDINGS__PRETRAINED=data/models/sesame-tiny.pt $(BIN)/sesame serve
 

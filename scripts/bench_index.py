@@ -61,8 +61,12 @@ def run_exact(ctx: Ctx) -> Result:
     return res
 
 
-def run_faiss(ctx: Ctx) -> Result:
-    params = dataclasses.replace(faiss_params(Settings()), ef_construction=ctx.args.ef_construction)
+def run_faiss(ctx: Ctx, storage: str | None = None, ef_construction: int | None = None) -> Result:
+    """FaissIndex with the settings' defaults (``storage=None``), or another HNSW storage."""
+    efc = ctx.args.ef_construction if ef_construction is None else ef_construction
+    params = dataclasses.replace(faiss_params(Settings()), ef_construction=efc)
+    if storage is not None:
+        params = dataclasses.replace(params, hnsw_storage=storage)
     index = FaissIndex(dim=ctx.data.dim, model_id="bench", params=params)
     res = Result(f"FAISS {'HNSW' if ctx.data.n >= params.exact_below else 'flat'}")
     before = rss()
@@ -70,7 +74,8 @@ def run_faiss(ctx: Ctx) -> Result:
     if stopped:
         res.note, res.build_s = stopped, None
         return res
-    res.backend = f"FAISS {index.index_type} (M={params.hnsw_m}, efC={params.ef_construction})"
+    res.backend = (f"FAISS {index.index_type} {index.storage} (M={params.hnsw_m}, "
+                   f"efC={params.ef_construction})")  # fmt: skip
     res.rss_per_vec = (rss() - before) / ctx.data.n
     res.bytes_per_vec = index.serialized_size() / ctx.data.n
     measure(ctx, res, index, ctx.args.queries, ctx.args.queries)
@@ -87,9 +92,8 @@ def sweep_ef(ctx: Ctx, index: FaissIndex) -> None:
     for ef in ctx.args.ef_sweep:
         index.ef_search = ef
         found, p50, p99 = run_queries(lambda q: index.search(q, K), ctx.xq)
-        ctx.sweep.append(
-            [str(ef), f"{recall(found, ctx.truth[0]):.3f}", f"{p50:.2f}", f"{p99:.2f}"]
-        )
+        ctx.sweep.append([index.storage, str(ef), f"{recall(found, ctx.truth[0]):.3f}",
+                          f"{p50:.2f}", f"{p99:.2f}"])  # fmt: skip
     index.ef_search = default
 
 
@@ -106,7 +110,7 @@ def sweep_routing(ctx: Ctx, index: FaissIndex) -> None:
             chosen = "exact" if kept <= default.exact_filter_max else "HNSW+selector"
             mark = " ◀ default" if route == chosen else ""
             ctx.routing.append(
-                [case.label, f"{kept:,}", route + mark, f"{recall(found, truth[:nq]):.3f}",
+                [index.storage, case.label, f"{kept:,}", route + mark, f"{recall(found, truth[:nq]):.3f}",
                  f"{p50:.2f}", f"{p99:.2f}"]
             )  # fmt: skip
     index.params = default
@@ -118,7 +122,7 @@ def compare_omp(ctx: Ctx, index: FaissIndex, nq: int) -> None:
     for threads in (1, os.cpu_count() or 1):
         index.params = dataclasses.replace(default, search_threads=threads)
         _, p50, p99 = run_queries(functools.partial(index.search, limit=K), ctx.xq[:nq])
-        row = [index.index_type, str(threads), f"{p50:.3f}", f"{p99:.3f}"]
+        row = [f"{index.index_type} {index.storage}", str(threads), f"{p50:.3f}", f"{p99:.3f}"]
         ctx.omp.append(row + (["◀ default"] if threads == default.search_threads else [""]))
     index.params = default
 
@@ -175,6 +179,12 @@ def run_one(args: argparse.Namespace, name: str, n: int) -> None:
                 results.append(run_exact(ctx))
             case "faiss":
                 results.append(run_faiss(ctx))
+            case "faiss-float":  # HNSW over float32 rows: the path before SQ8
+                results.append(run_faiss(ctx, storage="flat"))
+            case "faiss-sq8":
+                results.append(run_faiss(ctx, storage="sq8"))
+            case "faiss-before":  # the defaults before SQ8: float32 rows, efConstruction 100
+                results.append(run_faiss(ctx, storage="flat", ef_construction=100))
             case "qdrant":
                 if n <= args.qdrant_max_n:
                     results.append(run_qdrant(ctx))

@@ -56,8 +56,10 @@ class IndexSettings(BaseModel):
     faiss_type: Literal["auto", "flat", "hnsw"] = "auto"
     exact_below: int = Field(default=50_000, ge=0)
     hnsw_m: int = Field(default=32, ge=4, le=128)
-    hnsw_ef_construction: int = Field(default=100, ge=8)
+    hnsw_ef_construction: int = Field(default=48, ge=8)
     hnsw_ef_search: int = Field(default=128, ge=8)
+    # HNSW rows: "sq8" codes (a third of the memory, same recall: docs/benchmarks.md) or float32.
+    hnsw_storage: Literal["flat", "sq8"] = "sq8"
     # Qdrant: a server URL, or a local path / ":memory:" for local mode.
     url: str | None = None
     path: str | None = None

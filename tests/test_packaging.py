@@ -25,5 +25,8 @@ def test_the_wheel_holds_no_test_model_code(tmp_path: Path) -> None:
     assert "sesame/runtime/web.py" in names
     assert "sesame/catalog/migrations/versions/0003_supplier_province.py" in names
     assert "sesame/embeddings/model_configs/sesame-tiny.json" in names
+    assert "sesame/web/static/index.html" in names  # the web app and its assets
+    assert "sesame/web/static/js/views/search.js" in names
+    assert "sesame/web/static/i18n/zh.json" in names
     top_level = {name.split("/")[0] for name in names if not name.startswith("sesame-")}
     assert top_level == {"sesame"}

@@ -82,7 +82,7 @@ def payload(product_id: int, country: str = "", rating: float = 0.0) -> Payload:
         province="",
         city="",
         category="general",
-        verified=True,
+        verified_until=4e9,  # verified until 2096
         rating=rating,
         moq=1,
         price_min_usd=1.0,

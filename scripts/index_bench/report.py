@@ -39,9 +39,9 @@ def report(ctx: Ctx, results: list[Result], variants: Rows) -> None:
     )  # fmt: skip
     if ctx.sweep:
         table("HNSW efSearch sweep (FaissIndex, unfiltered)",
-              ["efSearch", "recall@10", "p50 ms", "p99 ms"], ctx.sweep)  # fmt: skip
+              ["storage", "efSearch", "recall@10", "p50 ms", "p99 ms"], ctx.sweep)  # fmt: skip
     if ctx.routing:
-        headers = ["filter", "kept", "route", "recall@10", "p50 ms", "p99 ms"]
+        headers = ["storage", "filter", "kept", "route", "recall@10", "p50 ms", "p99 ms"]
         table("Filtered search: exact over the mask vs HNSW with a selector", headers, ctx.routing)
     if ctx.omp:
         table("FAISS OpenMP threads during single-query search (unfiltered)",

@@ -27,6 +27,7 @@ from sesame.api.routes import (
     trust,
 )
 from sesame.settings import Settings
+from sesame.web import mount_web_app
 
 MULTIPART_MARGIN = 64 * 1024
 Lifespan = Callable[[FastAPI], AbstractAsyncContextManager[None]]
@@ -55,4 +56,5 @@ def build_app(settings: Settings, lifespan: Lifespan) -> FastAPI:
                conversations, live)  # fmt: skip
     for module in routers:
         app.include_router(module.router)
+    mount_web_app(app)
     return app

@@ -148,6 +148,22 @@ class InboxItem(RfqFields):
         return cls(**_fields(rfq, text), my_quote=mine, url=f"/v1/rfqs/{rfq.id}")
 
 
+class MyRfqItem(RfqFields):
+    quotes: int = Field(description="Quotes received so far")
+    accepted_quote_id: int | None = None
+    url: str
+
+    @classmethod
+    def of(cls, rfq: Rfq, text: Shown, quotes: int) -> MyRfqItem:
+        return cls(**_fields(rfq, text), quotes=quotes, accepted_quote_id=rfq.accepted_quote_id,
+                   url=f"/v1/rfqs/{rfq.id}")  # fmt: skip
+
+
+class MyRfqPage(BaseModel):
+    rfqs: list[MyRfqItem]
+    next_offset: int | None
+
+
 class InboxPage(BaseModel):
     rfqs: list[InboxItem]
     next_offset: int | None

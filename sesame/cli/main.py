@@ -12,8 +12,8 @@ from tqdm import tqdm
 from sesame.cli import accounts, models
 from sesame.cli.common import fail, setup_logging
 from sesame.core.errors import SesameError
-from sesame.ingest.index_sync import rebuild_index
 from sesame.ingest.pipeline import PRODUCTS_FILE, IngestInterrupted, IngestReport
+from sesame.runtime import parts
 from sesame.runtime.runtime import Runtime
 from sesame.runtime.startup import Startup, open_runtime
 from sesame.settings import Settings
@@ -152,15 +152,19 @@ def _print_report(report: IngestReport, runtime: Runtime) -> None:
 
 @app.command()
 def reindex() -> None:
-    """Rebuild the vector index from the embeddings stored in the database (no re-encoding)."""
+    """Rebuild the vector index from the embeddings stored in the database (no re-encoding).
+
+    FAISS builds the new index beside the old file and swaps it in when complete.
+    """
     setup_logging()
+    settings = Settings()
+    runtime = Runtime(settings)
+    startup = Startup(runtime)
     try:
-        runtime = open_runtime(Settings())
-    except SesameError as exc:
-        raise fail(exc.message) from exc
-    try:
-        encoder, index = runtime.slots.encoder.get(), runtime.slots.index.get()
-        count = rebuild_index(index, runtime.session, encoder.model_id)
+        startup.database()
+        database = runtime.slots.database.get()
+        encoder = parts.load_encoder(settings)
+        count = parts.rebuild_vector_index(settings, encoder, database)
     except SesameError as exc:
         raise fail(exc.message) from exc
     finally:

@@ -45,3 +45,12 @@ def fsync_dir(folder: Path) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
+
+
+def read_through(path: Path, chunk: int = 16 << 20) -> None:
+    """Read a file and drop the bytes, so that it lands in the OS page cache: a later
+    reader then waits on memory, not on the disk. Errors are ignored (it is only a hint)."""
+    buffer = bytearray(chunk)
+    with contextlib.suppress(OSError), path.open("rb", buffering=0) as handle:
+        while handle.readinto(buffer):
+            pass

@@ -46,6 +46,17 @@ class VectorIndex(Protocol):
         """The ``min(limit, matching)`` best hits, by score desc then id asc."""
         ...
 
+    def search_many(
+        self,
+        vectors: NDArray[np.float32],
+        limit: int,
+        filters: Filters | None = None,
+        *,
+        kind: VectorKind | None = None,
+    ) -> list[list[Hit]]:
+        """``search`` for each row of ``vectors``, in one call (the backend may use every core)."""
+        ...
+
     def count(self) -> int: ...
 
     def ids(self) -> set[int]:

@@ -50,11 +50,16 @@ def check_ids(ids: Sequence[int]) -> NDArray[np.int64]:
 
 def check_query(vector: NDArray[np.float32], dim: int, limit: int) -> NDArray[np.float32]:
     """Validate one query vector and the limit; return it as a (1, dim) float32 row."""
+    return check_queries(np.asarray(vector, dtype=np.float32).reshape(1, -1), dim, limit)
+
+
+def check_queries(vectors: NDArray[np.float32], dim: int, limit: int) -> NDArray[np.float32]:
+    """Validate query rows and the limit; return them as C-contiguous (m, dim) float32."""
     if limit < 1:
         raise ValueError(f"limit must be at least 1; got {limit}.")
-    q = np.ascontiguousarray(vector, dtype=np.float32).reshape(1, -1)
-    if q.shape[1] != dim:
-        raise ValueError(f"the query vector must have {dim} values; got {q.shape[1]}.")
+    q = np.ascontiguousarray(vectors, dtype=np.float32)
+    if q.ndim != 2 or q.shape[1] != dim:
+        raise ValueError(f"query vectors must have {dim} values each; got shape {q.shape}.")
     _check_rows(q)
     return q
 

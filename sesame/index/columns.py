@@ -16,6 +16,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from sesame.core.filters import Condition, Op, Payload, ValueType, payload_types
+from sesame.index.base import Hit
 
 TYPES = payload_types()
 VOCAB_FIELDS = tuple(name for name, t in TYPES.items() if t is ValueType.KEYWORD)
@@ -178,3 +179,18 @@ class RWLock:
                 self._writing = False
                 self._writers -= 1
                 self._cond.notify_all()
+
+
+def hits_at(cols: Columns, vocab: dict[str, Vocab], scores: NDArray[np.float32],
+            positions: NDArray[np.int64]) -> list[Hit]:  # fmt: skip
+    """The hits at FAISS result positions (-1: none), by score desc then id asc."""
+    ok = positions >= 0
+    found = positions[ok].astype(np.int64)
+    payloads = decode_payloads(cols, vocab, found)
+    ids = cols["id"][found].tolist()
+    hits = [
+        Hit(id=int(i), score=float(s), payload=p)
+        for i, s, p in zip(ids, scores[ok].tolist(), payloads, strict=True)
+    ]
+    hits.sort(key=lambda h: (-h.score, h.id))
+    return hits

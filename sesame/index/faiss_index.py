@@ -15,31 +15,33 @@ import threading
 import time
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 import faiss
 import numpy as np
 from numpy.typing import NDArray
 
 from sesame.core.filters import Filters, Payload, VectorKind, conditions_for
+from sesame.index import faiss_build as build
 from sesame.index import faiss_store as store
 from sesame.index.base import Hit
-from sesame.index.checks import check_batch, check_ids, check_query
+from sesame.index.checks import check_batch, check_ids, check_queries, check_query
 from sesame.index.columns import (
     VOCAB_FIELDS,
     Columns,
     RWLock,
     Vocab,
-    decode_payloads,
     encode_payloads,
     filter_mask,
+    hits_at,
 )
+from sesame.index.faiss_build import Kind, Storage
 from sesame.index.faiss_search import FaissParams, Searcher, set_threads
 from sesame.index.faiss_store import FILE_NAME
+from sesame.index.idmap import IdMap
 
 __all__ = ["FILE_NAME", "FaissIndex", "FaissParams"]
 logger = logging.getLogger(__name__)
-Kind = Literal["flat", "hnsw"]
 
 
 class FaissIndex:
@@ -88,11 +90,10 @@ class FaissIndex:
             with self._lock.write():
                 self._kill(id_arr[keep])
                 start = self._cols.size
-                self._add(vecs[keep])
+                build.add(self._index, vecs[keep])
                 batch = [payloads[i] for i in keep]
                 self._cols.append(encode_payloads(id_arr[keep], batch, self._vocab))
-                new = zip(id_arr[keep].tolist(), range(start, self._cols.size), strict=True)
-                self._pos.update(new)
+                self._pos.add(id_arr[keep], np.arange(start, self._cols.size, dtype=np.int64))
                 self._dirty = True
             self._maybe_reshape()
 
@@ -114,19 +115,23 @@ class FaissIndex:
     ) -> list[Hit]:
         """The ``min(limit, matching)`` best hits, by score desc then id asc."""
         q = check_query(vector, self.dim, limit)
-        conditions = conditions_for(filters, kind)
         set_threads(self.params.search_threads)
-        with self._lock.read():
-            mask = filter_mask(self._cols, self._vocab, conditions) if conditions else None
-            if mask is None and self._dead:
-                mask = self._cols["alive"]
-            kept = len(self._pos) if mask is None else int(np.count_nonzero(mask))
-            if kept == 0:
-                return []
-            scores, positions = self._searcher().route(
-                q, min(limit, kept), mask, self._cols["alive"], kept
-            )
-            return self._hits(scores, positions)
+        return self._search(q, limit, filters, kind)[0]
+
+    def search_many(
+        self,
+        vectors: NDArray[np.float32],
+        limit: int,
+        filters: Filters | None = None,
+        *,
+        kind: VectorKind | None = None,
+    ) -> list[list[Hit]]:
+        """``search`` for each row, in one FAISS call spread over every core."""
+        q = check_queries(vectors, self.dim, limit)
+        if not len(q):
+            return []
+        set_threads(min(len(q), os.cpu_count() or 1))
+        return self._search(q, limit, filters, kind)
 
     def count(self) -> int:
         with self._lock.read():
@@ -134,7 +139,7 @@ class FaissIndex:
 
     def ids(self) -> set[int]:
         with self._lock.read():
-            return set(self._pos)
+            return self._pos.keys()
 
     def flush(self) -> None:
         """Write the index atomically, unless nothing changed since it was last written or read."""
@@ -160,6 +165,11 @@ class FaissIndex:
         return "hnsw" if isinstance(self._index, faiss.IndexHNSW) else "flat"
 
     @property
+    def storage(self) -> Storage:
+        """How rows are held: float32, or SQ8 codes (an HNSW graph only)."""
+        return build.storage_kind(self._index)
+
+    @property
     def tombstones(self) -> int:
         return self._dead
 
@@ -171,51 +181,40 @@ class FaissIndex:
 
     def _searcher(self) -> Searcher:
         hnsw = self.index_type == "hnsw"
-        storage = self._storage()
+        storage = build.storage(self._index)
         return Searcher(self._index, storage, hnsw, self.ef_search, self.params.exact_filter_max)
 
-    def _hits(self, scores: NDArray[np.float32], positions: NDArray[np.int64]) -> list[Hit]:
-        ok = positions >= 0
-        found = positions[ok].astype(np.int64)
-        payloads = decode_payloads(self._cols, self._vocab, found)
-        ids = self._cols["id"][found].tolist()
-        hits = [
-            Hit(id=int(i), score=float(s), payload=p)
-            for i, s, p in zip(ids, scores[ok].tolist(), payloads, strict=True)
-        ]
-        hits.sort(key=lambda h: (-h.score, h.id))
-        return hits
+    def _search(self, q: NDArray[np.float32], limit: int, filters: Filters | None,
+                kind: VectorKind | None) -> list[list[Hit]]:  # fmt: skip
+        conditions = conditions_for(filters, kind)
+        with self._lock.read():
+            mask = filter_mask(self._cols, self._vocab, conditions) if conditions else None
+            if mask is None and self._dead:
+                mask = self._cols["alive"]
+            kept = len(self._pos) if mask is None else int(np.count_nonzero(mask))
+            if kept == 0:
+                return [[] for _ in q]
+            scores, positions = self._searcher().route(
+                q, min(limit, kept), mask, self._cols["alive"], kept
+            )
+            return [
+                hits_at(self._cols, self._vocab, s, p)
+                for s, p in zip(scores, positions, strict=True)
+            ]
 
     # -- mutation internals -----------------------------------------------------------
 
     def _reset(self, kind: Kind = "flat") -> None:
-        self._index: Any = self._new_index("hnsw" if self.params.index_type == "hnsw" else kind)
+        kind = "hnsw" if self.params.index_type == "hnsw" else kind
+        self._index: Any = build.new_index(kind, self.dim, self.params)
         self._cols = Columns()
         self._vocab = {f: Vocab() for f in VOCAB_FIELDS}
-        self._pos: dict[int, int] = {}
+        self._pos = IdMap()
         self._dead = 0
         self._dirty = False
 
-    def _new_index(self, kind: Kind) -> Any:
-        if kind == "flat":
-            return faiss.IndexFlatIP(self.dim)
-        index = faiss.IndexHNSWFlat(self.dim, self.params.hnsw_m, faiss.METRIC_INNER_PRODUCT)
-        index.hnsw.efConstruction = self.params.ef_construction
-        index.hnsw.efSearch = self.params.ef_search
-        return index
-
-    def _storage(self) -> Any:
-        """The flat storage (inner product over raw float32 rows)."""
-        if self.index_type == "flat":
-            return self._index
-        return faiss.downcast_index(self._index.storage)
-
-    def _add(self, vecs: NDArray[np.float32]) -> None:
-        set_threads(os.cpu_count() or 1)  # HNSW inserts in parallel
-        self._index.add(vecs)
-
     def _kill(self, ids: NDArray[np.int64]) -> None:
-        positions = [p for i in ids.tolist() if (p := self._pos.pop(i, None)) is not None]
+        positions = self._pos.pop(ids)
         if positions:
             self._cols["alive"][positions] = False
             self._dead += len(positions)
@@ -246,25 +245,14 @@ class FaissIndex:
         """
         started = time.perf_counter()
         keep = np.flatnonzero(self._cols["alive"]).astype(np.int64)
-        index = self._new_index(kind)
-        if len(keep):
-            set_threads(os.cpu_count() or 1)
-            index.add(self._vectors()[keep])
+        index = build.rebuilt(self._index, kind, self.dim, self.params, keep)
         cols = self._cols.take(keep)
-        pos = dict(zip(cols["id"].tolist(), range(len(keep)), strict=True))
+        pos = IdMap(cols["id"])
         with self._lock.write():
             self._index, self._cols, self._pos, self._dead = index, cols, pos, 0
         took = time.perf_counter() - started
-        logger.info("Rebuilt the FAISS index as %s over %d vectors in %.1fs", kind, len(keep), took)
-
-    def _vectors(self) -> NDArray[np.float32]:
-        """A zero-copy view of the stored rows; valid until the next add."""
-        storage = self._storage()
-        n = storage.ntotal
-        if n == 0:
-            return np.zeros((0, self.dim), dtype=np.float32)
-        flat = faiss.rev_swig_ptr(storage.get_xb(), n * self.dim)
-        return np.asarray(flat).reshape(n, self.dim)
+        logger.info("Rebuilt the FAISS index as %s (%s) over %d vectors in %.1fs",
+                    kind, self.storage, len(keep), took)  # fmt: skip
 
     # -- persistence ------------------------------------------------------------------
 
@@ -284,9 +272,23 @@ class FaissIndex:
             return
         self._index, self._cols, self._vocab = snapshot.index, snapshot.cols, snapshot.vocab
         alive = np.flatnonzero(self._cols["alive"])
-        self._pos = dict(zip(self._cols["id"][alive].tolist(), alive.tolist(), strict=True))
+        self._pos = IdMap(self._cols["id"][alive], alive.astype(np.int64))
         self._dead = self._cols.size - len(alive)
         logger.info("Loaded %d vectors (%s) from %s", len(self._pos), self.index_type, path)
         if self.params.index_type == "flat" and self.index_type == "hnsw":
             self._rebuild("flat")
+        elif self.index_type == "hnsw" and self.storage != self.params.hnsw_storage:
+            self._change_storage()
         self._maybe_reshape()
+
+    def _change_storage(self) -> None:
+        """Float rows can become SQ8 codes here; codes cannot become floats again, so then
+        the index starts empty and is filled from the database's vectors (reconcile)."""
+        wanted = self.params.hnsw_storage
+        if wanted == "sq8":
+            self._rebuild("hnsw")
+            return
+        logger.warning("The index on disk holds SQ8 codes and %s storage is wanted; "
+                       "starting empty, to be filled from the database.", wanted)  # fmt: skip
+        self._reset()
+        self._dirty = True

@@ -30,7 +30,7 @@ from sesame.core.filters import (
     payload_types,
 )
 from sesame.index.base import Hit
-from sesame.index.checks import check_batch, check_ids, check_query
+from sesame.index.checks import check_batch, check_ids, check_queries, check_query
 
 logger = logging.getLogger(__name__)
 
@@ -173,11 +173,29 @@ class QdrantIndex:
                 query_filter=query_filter,
                 with_payload=True,
             ).points
-        hits = [
-            Hit(id=int(p.id), score=float(p.score), payload=_payload(p.payload)) for p in points
-        ]
-        hits.sort(key=lambda h: (-h.score, h.id))
-        return hits
+        return _hits(points)
+
+    def search_many(
+        self,
+        vectors: NDArray[np.float32],
+        limit: int,
+        filters: Filters | None = None,
+        *,
+        kind: VectorKind | None = None,
+    ) -> list[list[Hit]]:
+        """``search`` for each row, as one batch request."""
+        q = check_queries(vectors, self.dim, limit)
+        if not len(q):
+            return []
+        query_filter = to_qdrant_filter(conditions_for(filters, kind))
+        requests = [
+            models.QueryRequest(query=row.tolist(), limit=limit, filter=query_filter,
+                                with_payload=True)
+            for row in q
+        ]  # fmt: skip
+        with self._guard():
+            answers = self._client.query_batch_points(self.collection, requests=requests)
+        return [_hits(answer.points) for answer in answers]
 
     def count(self) -> int:
         with self._guard():
@@ -238,3 +256,9 @@ class QdrantIndex:
                 f"Qdrant collection {self.collection!r} holds vectors of size {size}, "
                 f"not {self.dim}; point SESAME_INDEX__COLLECTION at another collection."
             )
+
+
+def _hits(points: Sequence[models.ScoredPoint]) -> list[Hit]:
+    hits = [Hit(id=int(p.id), score=float(p.score), payload=_payload(p.payload)) for p in points]
+    hits.sort(key=lambda h: (-h.score, h.id))
+    return hits

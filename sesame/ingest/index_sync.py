@@ -52,3 +52,12 @@ def rebuild_index(index: VectorIndex, factory: Callable[[], Session], model_id: 
             index.upsert(ids, vectors, payloads)
     index.flush()
     return index.count()
+
+
+def fill_index(index: VectorIndex, factory: Callable[[], Session], model_id: str) -> int:
+    """Fill an empty index (built beside the live one) with every stored vector, and flush."""
+    with factory() as session:
+        for ids, vectors, payloads in repo.iter_index_entries(session, model_id):
+            index.upsert(ids, vectors, payloads)
+    index.flush()
+    return index.count()

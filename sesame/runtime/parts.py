@@ -8,6 +8,9 @@ that importing the composition root (and starting the web server) stays fast.
 from __future__ import annotations
 
 import logging
+import os
+import shutil
+import threading
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -15,16 +18,18 @@ from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from sesame.catalog.db import make_engine, make_session_factory, migrate
+from sesame.core.files import fsync_dir, read_through
 from sesame.core.pools import BoundedPool, Pools
 from sesame.embeddings.base import Encoder
 from sesame.index.base import VectorIndex
 from sesame.index.factory import QdrantOptions, open_index
+from sesame.index.faiss_index import FILE_NAME, FaissIndex
 from sesame.index.faiss_search import FaissParams
-from sesame.ingest.index_sync import reconcile_index
+from sesame.ingest.index_sync import fill_index, rebuild_index, reconcile_index
 from sesame.media.images import ImageLimits
 from sesame.media.store import MediaStore
 from sesame.search.results import SearchOptions
-from sesame.settings import Settings
+from sesame.settings import IndexBackend, Settings
 from sesame.translation.base import Translator
 from sesame.translation.detect import LanguageDetector
 
@@ -111,6 +116,7 @@ def faiss_params(settings: Settings) -> FaissParams:
         hnsw_m=cfg.hnsw_m,
         ef_construction=cfg.hnsw_ef_construction,
         ef_search=cfg.hnsw_ef_search,
+        hnsw_storage=cfg.hnsw_storage,
     )
 
 
@@ -133,6 +139,40 @@ def open_vector_index(settings: Settings, encoder: Encoder, database: Database) 
         index.close()
         raise
     return index
+
+
+def prefetch_index_file(settings: Settings) -> None:
+    """Read the FAISS index file into the page cache on a thread of its own, while the model
+    loads: after a reboot the file (about 870 MB at 1M vectors) then loads from memory."""
+    path = settings.data_dir / "index" / FILE_NAME
+    if settings.index.backend is IndexBackend.FAISS and path.is_file():
+        threading.Thread(target=read_through, args=(path,), name="sesame-index-prefetch",
+                         daemon=True).start()  # fmt: skip
+
+
+def rebuild_vector_index(settings: Settings, encoder: Encoder, database: Database) -> int:
+    """A fresh index from the stored vectors; returns how many it holds.
+
+    FAISS builds a new file beside the live one, without reading it, and renames it
+    over the old file only once complete: until then the old file stays whole, and
+    a server loads whichever is there. Qdrant empties and refills its collection.
+    """
+    if settings.index.backend is not IndexBackend.FAISS:
+        index = open_vector_index(settings, encoder, database)
+        try:
+            return rebuild_index(index, database.sessions, encoder.model_id)
+        finally:
+            index.close()
+    live = settings.data_dir / "index"
+    side = live / ".rebuilding"
+    shutil.rmtree(side, ignore_errors=True)  # what a crashed rebuild left
+    params = faiss_params(settings)
+    index = FaissIndex(dim=encoder.dim, model_id=encoder.model_id, directory=side, params=params)
+    count = fill_index(index, database.sessions, encoder.model_id)
+    os.replace(side / FILE_NAME, live / FILE_NAME)
+    fsync_dir(live)
+    shutil.rmtree(side, ignore_errors=True)
+    return count
 
 
 def load_translation(settings: Settings) -> Translation:

@@ -48,6 +48,7 @@ class Startup:
     def model(self) -> None:
         """The encoder, then its index (which needs the database to reconcile)."""
         slots = self.runtime.slots
+        parts.prefetch_index_file(self.settings)
         encoder = _fill(slots.encoder, lambda: parts.load_encoder(self.settings))
         if encoder is None or self.cancelled.is_set():
             slots.index.fail(_why_missing(slots.encoder))

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+import numpy as np
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -82,8 +83,11 @@ class Offers:
             .where(Embedding.kind == "image")
         ).all()
         found: dict[int, dict[int, tuple[int, float]]] = {pid: {} for pid in product_ids}
-        for product_id, blob, own_supplier in rows:
-            hits = index.search(repo.vector_from_bytes(blob), NEIGHBOURS, kind="image")
+        if not rows:
+            return {pid: {} for pid in product_ids}
+        vectors = np.stack([repo.vector_from_bytes(blob) for _, blob, _ in rows])
+        batches = index.search_many(vectors, NEIGHBOURS, kind="image")  # one call, every core
+        for (product_id, _, own_supplier), hits in zip(rows, batches, strict=True):
             best = found[product_id]  # other supplier -> (product, similarity)
             for hit in hits:
                 supplier = hit.payload.supplier_id

@@ -162,6 +162,14 @@ class QuoteDesk:
                                  language or who.language)  # fmt: skip
         return [(rfq, text, quote) for (rfq, quote), text in zip(rows, shown, strict=True)]
 
+    def mine(self, who: Principal, *, language: str | None, limit: int,
+             offset: int) -> list[tuple[Rfq, Shown, int]]:  # fmt: skip
+        """The buyer's own requests, each in the reader's language, with its quote count."""
+        rows = self._board.mine(who, limit=limit, offset=offset)
+        shown = self._texts.show([(rfq.text, rfq.language) for rfq, _ in rows],
+                                 language or who.language)  # fmt: skip
+        return [(rfq, text, count) for (rfq, count), text in zip(rows, shown, strict=True)]
+
     def accept(self, who: Principal, rfq_id: int, quote_id: int) -> tuple[RfqView, list[object]]:
         """Award the RFQ to one quote: it closes, and every other quoting supplier is told."""
         with session_scope(self._sessions) as session:

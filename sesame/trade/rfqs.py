@@ -164,3 +164,17 @@ class RfqBoard:
                 .offset(offset)
             ).all()
             return [(rfq, quote) for rfq, quote in rows]
+
+    def mine(self, who: Principal, *, limit: int, offset: int) -> list[tuple[Rfq, int]]:
+        """The caller's company's RFQs, newest first, each with its number of quotes."""
+        company = require_buyer(who, "list requests for quotation")
+        quotes = select(func.count(Quote.id)).where(Quote.rfq_id == Rfq.id).scalar_subquery()
+        with self._sessions() as session:
+            rows = session.execute(
+                select(Rfq, quotes)
+                .where(Rfq.buyer_company_id == company)
+                .order_by(Rfq.created_at.desc(), Rfq.id.desc())
+                .limit(limit)
+                .offset(offset)
+            ).all()
+            return [(rfq, int(count)) for rfq, count in rows]

@@ -17,6 +17,7 @@ from sesame.runtime.web import create_app
 from tests.api.chat_world import bearer
 from tests.api.conftest import api_settings
 from tests.conftest import serving
+from tests.image_samples import encode, noise
 from tests.processes import REDIS_ENV, Server
 
 LIMITS = {
@@ -24,6 +25,8 @@ LIMITS = {
     "signup_per_ip": "3/hour",
     "search_per_ip": "4/minute",
     "messages_per_account": "2/minute",
+    "conversations_per_account": "2/minute",
+    "upload_per_ip": "2/minute",
 }
 
 
@@ -74,6 +77,38 @@ def test_messages_are_limited_per_account(limited: TestClient) -> None:
     refused = limited.post(url, json={"text": "hi again"}, headers=buyer)
     assert refused.status_code == 429
     assert "Too many messages: the limit is 2 per minute per account." in refused.json()["detail"]
+
+
+def test_new_conversations_are_limited_per_account(limited: TestClient) -> None:
+    results = limited.post("/v1/search/text", json={"query": "mug", "limit": 5}).json()["results"]
+    suppliers = [group["supplier"]["id"] for group in results][:3]
+    assert len(suppliers) == 3
+    buyer = bearer(
+        limited.post("/v1/accounts", json={"name": "B", "language": "en"}).json()["token"]
+    )
+    opened = [
+        limited.post("/v1/conversations", json={"supplier_id": s}, headers=buyer).status_code
+        for s in suppliers[:2]
+    ]
+    assert all(status in (200, 201) for status in opened)
+    refused = limited.post("/v1/conversations", json={"supplier_id": suppliers[2]}, headers=buyer)
+    assert refused.status_code == 429
+    assert 0 < int(refused.headers["Retry-After"]) <= 60
+    assert (
+        "Too many new conversations: the limit is 2 per minute per account."
+        in (refused.json()["detail"])
+    )
+
+
+def test_photo_uploads_from_one_address_are_limited(limited: TestClient) -> None:
+    photo = encode(noise(), "JPEG")
+    for _ in range(2):
+        sent = limited.post("/v1/search/image", files={"image": ("p.jpg", photo, "image/jpeg")})
+        assert sent.status_code == 200
+    refused = limited.post("/v1/search/image", files={"image": ("p.jpg", photo, "image/jpeg")})
+    assert refused.status_code == 429
+    assert int(refused.headers["Retry-After"]) > 0
+    assert "Too many uploads: the limit is 2 per minute per address." in refused.json()["detail"]
 
 
 def test_two_processes_sharing_redis_share_the_counts(tmp_path: Path) -> None:

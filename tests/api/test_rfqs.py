@@ -143,3 +143,19 @@ def test_bad_rfqs_are_refused_clearly(shop: Shop, fields: dict[str, Any], status
     response = shop.client.post("/v1/rfqs", json=body, headers=shop.buyer)
     assert response.status_code == status, response.text
     assert response.json()["detail"]
+
+
+def test_a_buyer_lists_its_own_requests_with_their_quote_counts(shop: Shop) -> None:
+    client = shop.client
+    older = post_rfq(client, shop.buyer, text="green striped chair")
+    newer = post_rfq(client, shop.buyer, photo=jpeg(PHOTO.resize((240, 240)), 70))
+    assert quote(client, shop.staff, newer["id"], CHINESE_REPLY, 150, "CNY").status_code == 201
+    page = client.get("/v1/rfqs?language=es&limit=1", headers=shop.buyer).json()
+    assert [r["id"] for r in page["rfqs"]] == [newer["id"]]
+    assert (page["rfqs"][0]["quotes"], page["rfqs"][0]["text"]["text"]) == (1, SPANISH)
+    rest = client.get(f"/v1/rfqs?offset={page['next_offset']}", headers=shop.buyer).json()
+    assert [(r["id"], r["quotes"]) for r in rest["rfqs"]] == [(older["id"], 0)]
+    assert rest["next_offset"] is None
+    # another buying company sees none of them; a company that only sells may not list
+    assert client.get("/v1/rfqs", headers=shop.admin).json()["rfqs"] == []
+    assert client.get("/v1/rfqs", headers=shop.operator).status_code == 403

@@ -158,16 +158,27 @@ def assert_same_hits(got: list[Hit], want: list[Hit], tol: float = 1e-5) -> None
     assert np.allclose([h.score for h in got], [h.score for h in want], atol=tol)
 
 
+def assert_same_matches(got: list[Hit], want: list[Hit], tol: float) -> None:
+    """The same ids with the same payloads, in any order, scores within ``tol``."""
+    mine, theirs = {h.id: h for h in got}, {h.id: h for h in want}
+    assert mine.keys() == theirs.keys()
+    for i, hit in mine.items():
+        assert hit.payload == theirs[i].payload
+        assert abs(hit.score - theirs[i].score) <= tol
+
+
 def assert_close_hits(
-    got: list[Hit], want: list[Hit], reference: Reference, q: NDArray[np.float32]
-) -> float:
-    """Approximate search: right count, sorted, true scores and payloads; returns recall."""
+    got: list[Hit], want: list[Hit], reference: Reference, q: NDArray[np.float32],
+    tol: float = 1e-5,
+) -> float:  # fmt: skip
+    """Approximate search: right count, sorted, true scores (within ``tol``) and payloads;
+    returns recall."""
     assert len(got) == len(want)
     assert [h.score for h in got] == sorted((h.score for h in got), reverse=True)
     for h in got:
         vector, payload = reference.items[h.id]
         assert h.payload == payload
-        assert abs(h.score - float(np.dot(vector, q))) <= 1e-5
+        assert abs(h.score - float(np.dot(vector, q))) <= tol
     if not want:
         return 1.0
     return len({h.id for h in got} & {h.id for h in want}) / len(want)

@@ -2,15 +2,19 @@
 
 Exact backends (FAISS flat, Qdrant local mode) must return the reference's ids
 with scores within 1e-5; HNSW must return the right number of hits with true
-scores and high overlap.
+scores and high overlap. HNSW over SQ8 codes scores decoded codes: within
+``SQ8_SCORE_TOL`` of the true scores, at recall@10 of at least ``SQ8_RECALL``
+(the documented figures; measured here at 64-d: see docs/benchmarks.md).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 import numpy as np
 import pytest
@@ -28,6 +32,7 @@ from tests.index import (
     Reference,
     assert_close_hits,
     assert_same_hits,
+    assert_same_matches,
     find,
     make_payloads,
     unit_vectors,
@@ -35,7 +40,11 @@ from tests.index import (
 
 MODEL = "test-model"
 N, DIM = 2000, 64
-BACKENDS = ("faiss-flat", "faiss-hnsw", "faiss-hnsw-selector", "qdrant-memory", "qdrant-path")
+BACKENDS = ("faiss-flat", "faiss-hnsw", "faiss-hnsw-selector", "faiss-hnsw-sq8",
+            "faiss-hnsw-sq8-selector", "qdrant-memory", "qdrant-path")  # fmt: skip
+SQ8 = {"faiss-hnsw-sq8", "faiss-hnsw-sq8-selector"}
+SQ8_SCORE_TOL = 0.01
+SQ8_RECALL = 0.9
 EXACT = {"faiss-flat", "qdrant-memory", "qdrant-path"}
 # Default routing searches every filtered query exactly at this size.
 EXACT_WHEN_FILTERED = EXACT | {"faiss-hnsw"}
@@ -43,17 +52,18 @@ QUERIES = unit_vectors(4, DIM, seed=99)
 
 
 def open_backend(name: str, tmp: Path, dim: int = DIM) -> VectorIndex:
-    hnsw = FaissParams(index_type="hnsw", hnsw_m=16, ef_construction=64, ef_search=128)
+    storage: Literal["flat", "sq8"] = "sq8" if name in SQ8 else "flat"
+    hnsw = FaissParams(
+        index_type="hnsw", hnsw_m=16, ef_construction=64, ef_search=128, hnsw_storage=storage
+    )
     match name:
         case "faiss-flat":
             return FaissIndex(dim=dim, model_id=MODEL, params=FaissParams(index_type="flat"))
-        case "faiss-hnsw":
+        case "faiss-hnsw" | "faiss-hnsw-sq8":
             return FaissIndex(dim=dim, model_id=MODEL, params=hnsw)
-        case "faiss-hnsw-selector":
+        case "faiss-hnsw-selector" | "faiss-hnsw-sq8-selector":
             # Every filtered search goes through the graph with a selector.
-            params = FaissParams(
-                index_type="hnsw", hnsw_m=16, ef_construction=64, exact_filter_max=0
-            )
+            params = dataclasses.replace(hnsw, exact_filter_max=0)
             return FaissIndex(dim=dim, model_id=MODEL, params=params)
         case "qdrant-memory":
             return QdrantIndex.connect(dim=dim, model_id=MODEL, collection="test")
@@ -132,8 +142,12 @@ def test_search_agrees_with_brute_force(loaded: Scenario, case: str) -> None:
         if exact:
             assert_same_hits(got, want)
         else:
-            recalls.append(assert_close_hits(got, want, reference, q))
-    assert not recalls or float(np.mean(recalls)) >= 0.9
+            recalls.append(assert_close_hits(got, want, reference, q, tol=score_tol(name)))
+    assert not recalls or float(np.mean(recalls)) >= (SQ8_RECALL if name in SQ8 else 0.9)
+
+
+def score_tol(name: str) -> float:
+    return SQ8_SCORE_TOL if name in SQ8 else 1e-5
 
 
 @pytest.mark.parametrize("case", ["none", "very-selective", "combined", "no-countries"])
@@ -141,7 +155,28 @@ def test_a_limit_larger_than_the_matches_returns_every_match(loaded: Scenario, c
     index, reference = loaded.index, loaded.reference
     f = FILTER_CASES[case]
     got, want = find(index, QUERIES[0], 5000, f), find(reference, QUERIES[0], 5000, f)
-    assert_same_hits(got, want)  # every match, so even HNSW must be exact
+    if loaded.name in SQ8:  # every match; their order follows the decoded scores
+        assert_same_matches(got, want, tol=SQ8_SCORE_TOL)
+    else:
+        assert_same_hits(got, want)  # every match, so even HNSW must be exact
+
+
+@pytest.mark.parametrize("case", ["none", "combined", "very-selective", "no-countries"])
+def test_a_batch_of_queries_finds_what_each_query_finds_alone(loaded: Scenario, case: str) -> None:
+    f = FILTER_CASES[case]
+    alone = [find(loaded.index, q, 10, f) for q in QUERIES]
+    batch = loaded.index.search_many(QUERIES, 10, f.filters, kind=f.kind)
+    assert len(batch) == len(QUERIES)
+    for got, want in zip(batch, alone, strict=True):
+        assert_same_hits(got, want)
+
+
+def test_an_empty_batch_finds_nothing_and_a_bad_one_is_refused(loaded: Scenario) -> None:
+    assert loaded.index.search_many(np.zeros((0, DIM), dtype=np.float32), 10) == []
+    with pytest.raises(ValueError, match="L2-normalised"):
+        loaded.index.search_many(np.ones((2, DIM), dtype=np.float32), 10)
+    with pytest.raises(ValueError, match=f"{DIM} values each"):
+        loaded.index.search_many(QUERIES[:, :8], 10)
 
 
 def test_a_replaced_vector_is_found_with_its_new_payload(loaded: Scenario) -> None:
@@ -149,7 +184,7 @@ def test_a_replaced_vector_is_found_with_its_new_payload(loaded: Scenario) -> No
         vector, payload = loaded.reference.items[i]
         top = loaded.index.search(vector, 1)[0]
         assert (top.id, top.payload) == (i, payload)
-        assert top.score == pytest.approx(1.0, abs=1e-5)
+        assert top.score == pytest.approx(1.0, abs=score_tol(loaded.name))
 
 
 def test_deleted_ids_are_never_returned(loaded: Scenario) -> None:

@@ -25,7 +25,10 @@ from tests.index import (
 MODEL = "test-model"
 DIM = 32
 QUERIES = unit_vectors(3, DIM, seed=99)
-HNSW = FaissParams(index_type="hnsw", hnsw_m=16, ef_construction=64, exact_filter_max=0)
+# Float rows, so every route is exact where these tests say so; SQ8 has test_sq8.py.
+HNSW = FaissParams(
+    index_type="hnsw", hnsw_m=16, ef_construction=64, exact_filter_max=0, hnsw_storage="flat"
+)
 
 
 def filled(
@@ -136,7 +139,7 @@ def test_an_index_without_a_directory_flushes_nowhere() -> None:
 
 
 def test_auto_switches_from_exact_to_hnsw_at_the_threshold() -> None:
-    params = FaissParams(exact_below=300, hnsw_m=16, ef_construction=64)
+    params = FaissParams(exact_below=300, hnsw_m=16, ef_construction=64, hnsw_storage="flat")
     index, reference = filled(299, params=params)
     before = index.index_type
     more = list(range(299, 310))

@@ -21,7 +21,16 @@ from sesame.api.deps import (
 )
 from sesame.api.hub import ConnectionHub
 from sesame.api.schemas import MAX_ID
-from sesame.api.schemas_rfq import InboxItem, InboxPage, NewQuote, NewRfq, QuoteOut, RfqOut
+from sesame.api.schemas_rfq import (
+    InboxItem,
+    InboxPage,
+    MyRfqItem,
+    MyRfqPage,
+    NewQuote,
+    NewRfq,
+    QuoteOut,
+    RfqOut,
+)
 from sesame.chat.views import Posted
 from sesame.core.errors import InvalidInput, PayloadTooLarge
 
@@ -71,6 +80,22 @@ async def _read(request: Request, limit: int) -> tuple[NewRfq, bytes | None]:
         return NewRfq.model_validate_json(await request.body()), None
     except ValidationError as exc:
         raise RequestValidationError(exc.errors(include_url=False)) from exc
+
+
+@router.get("/rfqs")
+async def my_rfqs(
+    user: CurrentUser, quotes: QuotesDep, pools: PoolsDep, language: Language = None,
+    limit: Annotated[int, Query(ge=1, le=100)] = 20,
+    offset: Annotated[int, Query(ge=0, le=100_000)] = 0,
+) -> MyRfqPage:  # fmt: skip
+    """Your company's requests for quotation, newest first, with how many quotes each has."""
+    rows = await run_on(
+        pools.translation, quotes.mine, user, language=language, limit=limit + 1, offset=offset
+    )
+    return MyRfqPage(
+        rfqs=[MyRfqItem.of(rfq, text, count) for rfq, text, count in rows[:limit]],
+        next_offset=offset + limit if len(rows) > limit else None,
+    )
 
 
 @router.get("/rfqs/{rfq_id}")
