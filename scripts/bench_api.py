@@ -149,6 +149,20 @@ def readiness(base: str) -> dict[str, dict[str, Any]] | None:
     return components
 
 
+def bench_catalog(folder: Path, products: int) -> tuple[Path, Path]:
+    """The benchmark's data folder for ``products`` (built when missing) and its checkpoint."""
+    data = folder / f"{products}"
+    data.mkdir(parents=True, exist_ok=True)
+    ckpt = checkpoint(folder)
+    if not (data / "sesame.db").exists():
+        started = time.perf_counter()
+        build_catalog(data, products, resolve_weights("ViT-B-32", str(ckpt)).model_id)
+        print(
+            f"<!-- built a {products}-product catalog in {time.perf_counter() - started:.0f} s -->"
+        )
+    return data, ckpt
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--products", type=int, default=100_000)
@@ -163,14 +177,7 @@ def main() -> None:
         help="torch, onnx (fp32) and onnx-int8 (after `sesame models quantize`)",
     )
     args = parser.parse_args()
-    data = args.data / f"{args.products}"
-    data.mkdir(parents=True, exist_ok=True)
-    ckpt = checkpoint(args.data)
-    model_id = resolve_weights("ViT-B-32", str(ckpt)).model_id
-    if not (data / "sesame.db").exists():
-        started = time.perf_counter()
-        build_catalog(data, args.products, model_id)
-        print(f"built a {args.products}-product catalog in {time.perf_counter() - started:.0f} s")
+    data, ckpt = bench_catalog(args.data, args.products)
     base = f"http://127.0.0.1:{args.port}"
     print(f"{args.products} products, {os.cpu_count()} cores")
     print("| runtime | search | clients | p50 ms | p99 ms | req/s |")

@@ -21,8 +21,7 @@ import time
 from pathlib import Path
 
 import httpx
-from api_bench_catalog import build_catalog
-from bench_api import checkpoint, wait_ready
+from bench_api import bench_catalog, wait_ready
 
 from sesame.embeddings.weights import resolve_weights
 
@@ -101,16 +100,8 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=8766)
     parser.add_argument("--no-reindex", action="store_true", help="restart on the index there")
     args = parser.parse_args()
-    data = args.data / f"{args.products}"
-    data.mkdir(parents=True, exist_ok=True)
-    ckpt = checkpoint(args.data)
+    data, ckpt = bench_catalog(args.data, args.products)
     model_id = resolve_weights("ViT-B-32", str(ckpt)).model_id
-    if not (data / "sesame.db").exists():
-        started = time.perf_counter()
-        build_catalog(data, args.products, model_id)
-        print(
-            f"<!-- built a {args.products}-product catalog in {time.perf_counter() - started:.0f} s -->"
-        )
     base = f"http://127.0.0.1:{args.port}"
     print(f"{2 * args.products:,} vectors ({args.products:,} products), {os.cpu_count()} cores")
     print("| HNSW storage | reindex s | index file B/vec | load s | index RSS B/vec "

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import signal
 import socket
 import subprocess
@@ -12,6 +13,21 @@ from pathlib import Path
 import httpx
 
 REDIS_ENV = "SESAME_TEST_REDIS_URL"
+
+
+def tiny_server_env(data: Path, checkpoint: Path, **settings: str) -> dict[str, str]:
+    """The environment of a test server on the tiny model, limits off, plus ``settings``
+    (``SESAME_`` variables without the prefix)."""
+    from tests.conftest import ONNX_CACHE, TINY_MODEL
+
+    return {
+        **os.environ,
+        "SESAME_DATA_DIR": str(data),
+        "SESAME_EMBEDDINGS__MODEL": TINY_MODEL,
+        "SESAME_EMBEDDINGS__PRETRAINED": str(checkpoint),
+        "SESAME_EMBEDDINGS__ONNX_DIR": str(ONNX_CACHE),
+        "SESAME_LIMITS__ENABLED": "false",
+    } | {f"SESAME_{name}": value for name, value in settings.items()}
 
 
 def free_port() -> int:

@@ -4,7 +4,6 @@ indexing jobs pending when a server is killed with SIGKILL are all done exactly 
 
 from __future__ import annotations
 
-import os
 import shutil
 import signal
 import time
@@ -22,8 +21,8 @@ from sesame.catalog.models import Embedding, IndexJob, Product
 from sesame.runtime.startup import open_runtime
 from sesame.settings import Settings
 from tests.api.shop_world import jpeg, photo_of, product_body
-from tests.conftest import ONNX_CACHE, TINY_MODEL, postgres_url, reset_postgres
-from tests.processes import Server
+from tests.conftest import TINY_MODEL, postgres_url, reset_postgres
+from tests.processes import Server, tiny_server_env
 
 
 @dataclass
@@ -39,16 +38,7 @@ def market(
 ) -> Market:  # fmt: skip
     """A catalog already searchable, in a data folder the servers share (photos, uploads)."""
     data = tmp_path / "data"
-    env = {
-        **os.environ,
-        "SESAME_DATA_DIR": str(data),
-        "SESAME_EMBEDDINGS__MODEL": TINY_MODEL,
-        "SESAME_EMBEDDINGS__PRETRAINED": str(tiny_clip_checkpoint),
-        "SESAME_EMBEDDINGS__ONNX_DIR": str(ONNX_CACHE),
-        "SESAME_LIMITS__ENABLED": "false",
-        "SESAME_SHOP__POLL_S": "0.3",
-        "SESAME_SHOP__LEASE_S": "3",
-    }
+    env = tiny_server_env(data, tiny_clip_checkpoint, SHOP__POLL_S="0.3", SHOP__LEASE_S="3")
     settings = Settings(
         data_dir=data, embeddings={"model": TINY_MODEL, "pretrained": str(tiny_clip_checkpoint)}
     )

@@ -21,8 +21,7 @@ import pytest
 from sesame.settings import Settings
 from tests.api.chat_world import install
 from tests.api.conftest import api_settings, ingested_data_dir
-from tests.conftest import ONNX_CACHE, TINY_MODEL
-from tests.processes import Server
+from tests.processes import Server, tiny_server_env
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page
@@ -81,16 +80,8 @@ def app(
     shutil.copytree(ingested_data_dir, data)
     settings = api_settings(data, tiny_clip_checkpoint)
     install(settings, tiny_packages, "es-en", "en-es", "zh-en", "en-zh")
-    env = {
-        **os.environ,
-        "SESAME_DATA_DIR": str(data),
-        "SESAME_EMBEDDINGS__MODEL": TINY_MODEL,
-        "SESAME_EMBEDDINGS__PRETRAINED": str(tiny_clip_checkpoint),
-        "SESAME_EMBEDDINGS__ONNX_DIR": str(ONNX_CACHE),
-        "SESAME_LIMITS__ENABLED": "false",
-        "SESAME_SHOP__POLL_S": "0.2",
-        "SESAME_TRANSLATION__RELOAD_INTERVAL_S": "0",
-    }
+    env = tiny_server_env(data, tiny_clip_checkpoint, SHOP__POLL_S="0.2",
+                          TRANSLATION__RELOAD_INTERVAL_S="0")  # fmt: skip
     lines = (demo_catalog / "products.jsonl").read_text().splitlines()
     products = {row["id"]: row for row in map(json.loads, lines)}
     server = Server(env)
