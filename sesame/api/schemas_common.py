@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Sized
 from datetime import UTC, datetime
 from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel
 
 from sesame.catalog.models import Verification
+
+
+def next_offset(found: Sized, *, limit: int, offset: int) -> int | None:
+    """The offset of the next page, when ``found`` (asked for ``limit + 1``) ran over it."""
+    return offset + limit if len(found) > limit else None
 
 
 def _utc(value: datetime) -> datetime:

@@ -28,6 +28,11 @@ class QdrantOptions:
             raise ValueError("Give Qdrant either a server url or a local path, not both.")
 
 
+def faiss_folder(data_dir: Path) -> Path:
+    """Where the FAISS backend keeps its file under the data folder."""
+    return data_dir / "index"
+
+
 def open_index(
     backend: str,
     *,
@@ -47,7 +52,7 @@ def open_index(
             params = faiss or FaissParams()
             logger.info("Opening the FAISS index (%s) in %s", params.index_type, data_dir)
             return FaissIndex(
-                dim=dim, model_id=model_id, directory=data_dir / "index", params=params
+                dim=dim, model_id=model_id, directory=faiss_folder(data_dir), params=params
             )
         case "qdrant":
             return _open_qdrant(qdrant or QdrantOptions(), dim=dim, model_id=model_id,

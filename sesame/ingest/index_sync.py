@@ -47,11 +47,7 @@ def rebuild_index(index: VectorIndex, factory: Callable[[], Session], model_id: 
     held = sorted(index.ids())
     if held:
         index.delete(held)
-    with factory() as session:
-        for ids, vectors, payloads in repo.iter_index_entries(session, model_id):
-            index.upsert(ids, vectors, payloads)
-    index.flush()
-    return index.count()
+    return fill_index(index, factory, model_id)
 
 
 def fill_index(index: VectorIndex, factory: Callable[[], Session], model_id: str) -> int:

@@ -22,7 +22,7 @@ from sesame.core.files import fsync_dir, read_through
 from sesame.core.pools import BoundedPool, Pools
 from sesame.embeddings.base import Encoder
 from sesame.index.base import VectorIndex
-from sesame.index.factory import QdrantOptions, open_index
+from sesame.index.factory import QdrantOptions, faiss_folder, open_index
 from sesame.index.faiss_index import FILE_NAME, FaissIndex
 from sesame.index.faiss_search import FaissParams
 from sesame.ingest.index_sync import fill_index, rebuild_index, reconcile_index
@@ -144,7 +144,7 @@ def open_vector_index(settings: Settings, encoder: Encoder, database: Database) 
 def prefetch_index_file(settings: Settings) -> None:
     """Read the FAISS index file into the page cache on a thread of its own, while the model
     loads: after a reboot the file (about 870 MB at 1M vectors) then loads from memory."""
-    path = settings.data_dir / "index" / FILE_NAME
+    path = faiss_folder(settings.data_dir) / FILE_NAME
     if settings.index.backend is IndexBackend.FAISS and path.is_file():
         threading.Thread(target=read_through, args=(path,), name="sesame-index-prefetch",
                          daemon=True).start()  # fmt: skip
@@ -163,7 +163,7 @@ def rebuild_vector_index(settings: Settings, encoder: Encoder, database: Databas
             return rebuild_index(index, database.sessions, encoder.model_id)
         finally:
             index.close()
-    live = settings.data_dir / "index"
+    live = faiss_folder(settings.data_dir)
     side = live / ".rebuilding"
     shutil.rmtree(side, ignore_errors=True)  # what a crashed rebuild left
     params = faiss_params(settings)

@@ -83,9 +83,8 @@ class Offers:
             .where(Embedding.kind == "image")
         ).all()
         found: dict[int, dict[int, tuple[int, float]]] = {pid: {} for pid in product_ids}
-        if not rows:
-            return {pid: {} for pid in product_ids}
-        vectors = np.stack([repo.vector_from_bytes(blob) for _, blob, _ in rows])
+        blobs = [repo.vector_from_bytes(blob) for _, blob, _ in rows]
+        vectors = np.array(blobs, dtype=np.float32).reshape(len(rows), index.dim)
         batches = index.search_many(vectors, NEIGHBOURS, kind="image")  # one call, every core
         for (product_id, _, own_supplier), hits in zip(rows, batches, strict=True):
             best = found[product_id]  # other supplier -> (product, similarity)

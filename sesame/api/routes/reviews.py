@@ -8,6 +8,7 @@ from fastapi import APIRouter, Depends, Path, Query, status
 
 from sesame.api.deps import CurrentUser, PoolsDep, ReviewsDep, limited_by_account, run_on
 from sesame.api.schemas import MAX_ID
+from sesame.api.schemas_common import next_offset
 from sesame.api.schemas_trade import HideIn, NewReview, ReplyIn, ReviewOut, ReviewPage, ReviewPatch
 from sesame.catalog.models import Review
 from sesame.trade.reviews import Reviews
@@ -48,7 +49,7 @@ async def supplier_reviews(
     )
     return ReviewPage(
         reviews=[ReviewOut.of(v) for v in views[:limit]],
-        next_offset=offset + limit if len(views) > limit else None,
+        next_offset=next_offset(views, limit=limit, offset=offset),
     )
 
 

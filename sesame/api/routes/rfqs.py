@@ -21,6 +21,7 @@ from sesame.api.deps import (
 )
 from sesame.api.hub import ConnectionHub
 from sesame.api.schemas import MAX_ID
+from sesame.api.schemas_common import next_offset
 from sesame.api.schemas_rfq import (
     InboxItem,
     InboxPage,
@@ -94,7 +95,7 @@ async def my_rfqs(
     )
     return MyRfqPage(
         rfqs=[MyRfqItem.of(rfq, text, count) for rfq, text, count in rows[:limit]],
-        next_offset=offset + limit if len(rows) > limit else None,
+        next_offset=next_offset(rows, limit=limit, offset=offset),
     )
 
 
@@ -123,7 +124,7 @@ async def rfq_inbox(
     )
     return InboxPage(
         rfqs=[InboxItem.of(rfq, text, quote) for rfq, text, quote in rows[:limit]],
-        next_offset=offset + limit if len(rows) > limit else None,
+        next_offset=next_offset(rows, limit=limit, offset=offset),
     )
 
 

@@ -17,6 +17,7 @@ from sesame.api.deps import (
 )
 from sesame.api.schemas import MAX_ID
 from sesame.api.schemas_catalog import ImageOut, ProductOut, SupplierOut
+from sesame.api.schemas_common import next_offset
 from sesame.api.schemas_shop import ProductPageOut
 from sesame.core.errors import PayloadTooLarge
 from sesame.shop.fields import ProductFields, ProductPatch, SupplierFields, SupplierPatch
@@ -72,7 +73,7 @@ async def list_own_products(
         pools.database, products.listing, user, supplier_id, limit=limit + 1, offset=offset
     )
     page = [ProductOut.of(product, checks) for product, checks in found[:limit]]
-    return ProductPageOut(products=page, next_offset=offset + limit if len(found) > limit else None)
+    return ProductPageOut(products=page, next_offset=next_offset(found, limit=limit, offset=offset))
 
 
 @router.patch("/products/{product_id}", dependencies=writes)
