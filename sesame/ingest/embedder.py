@@ -23,6 +23,7 @@ from sesame.catalog import jobs
 from sesame.catalog import repository as repo
 from sesame.catalog.changes import record_change
 from sesame.catalog.columns import payload_of, payloads_by_product
+from sesame.catalog.db import session_scope
 from sesame.catalog.models import Embedding, Product
 from sesame.core.filters import Payload
 from sesame.embeddings.base import Encoder
@@ -78,8 +79,12 @@ class Embedder(Protocol):
         """Inside the batch's short write transaction: drop stale vectors, add the new ones."""
         ...
 
+    def publish(self, result: EmbedResult) -> None:
+        """Just before the batch commits: make its new vectors searchable."""
+        ...
+
     def after_commit(self, result: EmbedResult) -> None:
-        """Bring the index in line with a committed batch."""
+        """Once the batch has committed: take the vectors it made stale out of the index."""
         ...
 
     def remove(self, embedding_ids: Sequence[int]) -> None: ...
@@ -110,6 +115,9 @@ class PendingEmbedder:
         for product_id in product_ids.values():
             jobs.enqueue(session, "product", product_id)
         return EmbedResult(added=[], stale=[], pending=encoded.pending)
+
+    def publish(self, result: EmbedResult) -> None:
+        pass
 
     def after_commit(self, result: EmbedResult) -> None:
         pass
@@ -218,11 +226,13 @@ class IndexingEmbedder:
         ]
         return EmbedResult(added=added, stale=encoded.stale, embedded=encoded.embedded)
 
-    def after_commit(self, result: EmbedResult) -> None:
+    def publish(self, result: EmbedResult) -> None:
         if result.added:
             vectors = np.stack([repo.vector_from_bytes(blob) for _, _, blob in result.added])
             self._index.upsert([i for i, _, _ in result.added], vectors,
                                [p for _, p, _ in result.added])  # fmt: skip
+
+    def after_commit(self, result: EmbedResult) -> None:
         self.remove(result.stale)
 
     def remove(self, embedding_ids: Sequence[int]) -> None:
@@ -242,6 +252,28 @@ class IndexingEmbedder:
     def sync(self, sessions: Callable[[], Session]) -> None:
         reconcile_index(self._index, sessions, self._encoder.model_id)
         self._index.flush()
+
+
+def commit_batch(
+    sessions: Callable[[], Session], embedder: Embedder, write: Callable[[Session], EmbedResult]
+) -> EmbedResult:
+    """Run ``write`` in one short transaction whose new vectors are searchable the moment it
+    commits, so a product read as ``indexed`` is found by the next search: they enter the
+    index just before the commit (a search that meets one earlier finds no committed row for
+    it and drops it), leave it again if the commit fails, and the stale ones leave after."""
+    published: EmbedResult | None = None
+    try:
+        with session_scope(sessions) as session:
+            result = write(session)
+            session.flush()
+            embedder.publish(result)
+            published = result
+    except BaseException:
+        if published is not None:
+            embedder.remove([embedding_id for embedding_id, _, _ in published.added])
+        raise
+    embedder.after_commit(result)
+    return result
 
 
 def _set_status(session: Session, product_ids: Iterable[int], status: str) -> None:

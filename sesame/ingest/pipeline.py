@@ -24,7 +24,7 @@ from sesame.catalog.models import Product, Supplier
 from sesame.catalog.records import ProductRecord, SupplierRecord
 from sesame.core.errors import InvalidInput, SesameError
 from sesame.ingest import prune
-from sesame.ingest.embedder import Embedder, Work
+from sesame.ingest.embedder import Embedder, EmbedResult, Work, commit_batch
 from sesame.ingest.jsonl import RecordError, read_records
 from sesame.ingest.lines import SUPPLIERS_FILE, Known, Plan, Seen, accept
 from sesame.ingest.photos import (
@@ -201,15 +201,17 @@ class Ingestor:
                 if (plan := self._plan(session, directory, line, record, known, report))
             ]
         encoded = self._embedder.encode(self._sessions, [plan.work for plan in planned])
-        with session_scope(self._sessions) as session:
+
+        def write(session: Session) -> EmbedResult:
             ids = {plan.work.external_id: self._write(session, plan, known) for plan in planned}
             for product_id in ids.values():
                 record_change(session, "product", product_id)  # payloads may have changed
-            result = self._embedder.store(session, encoded, ids)
+            return self._embedder.store(session, encoded, ids)
+
+        result = commit_batch(self._sessions, self._embedder, write)
         report.products_embedded += result.embedded
         report.pending_embeddings += result.pending
         report.embeddings_added += len(result.added)
-        self._embedder.after_commit(result)
 
     def _plan(
         self, session: Session, directory: Path, line: int, record: ProductRecord, known: Known,

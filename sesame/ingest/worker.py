@@ -26,7 +26,7 @@ from sesame.catalog.changes import prune_changes, record_change
 from sesame.catalog.db import session_scope
 from sesame.catalog.models import Product, utcnow
 from sesame.core.errors import NotReady, SesameError
-from sesame.ingest.embedder import Embedder, IndexingEmbedder, Work
+from sesame.ingest.embedder import Embedder, EmbedResult, IndexingEmbedder, Work, commit_batch
 from sesame.media.images import ImageLimits, check_photo
 from sesame.media.store import MediaStore
 
@@ -140,22 +140,24 @@ class IndexWorker:
             self._finish(job)
             return
         encoded = embedder.encode(self._sessions, [loaded.work]) if not loaded.failure else None
-        with session_scope(self._sessions) as session:
+
+        def write(session: Session) -> EmbedResult:
             if not jobs.finish(session, job, self.name, error=loaded.failure):
                 session.rollback()  # our lease ran out and another worker took the job
-                return
+                return EmbedResult(added=[], stale=[])
             product = session.get(Product, loaded.product_id)
             if product is None:
-                return
-            result = None
+                return EmbedResult(added=[], stale=[])
+            result = EmbedResult(added=[], stale=[])
             if encoded is not None:
                 result = embedder.store(session, encoded, {loaded.external_id: product.id})
             product.status = "failed" if loaded.failure else "indexed"
             product.status_reason = loaded.failure
             product.updated_at = utcnow()
             record_change(session, "product", product.id)
-        if result is not None:
-            embedder.after_commit(result)
+            return result
+
+        commit_batch(self._sessions, embedder, write)
 
     def _load(self, product_id: int) -> _Loaded | None:
         """The product's text and decoded photos; a photo that fails fails the product."""
