@@ -25,6 +25,7 @@ import httpx
 import open_clip
 import torch
 from api_bench_catalog import build_catalog
+from int8_for_speed import bench_settings, int8_for_speed
 
 from sesame.demo.render import ProductLook, render_product
 from sesame.embeddings.weights import resolve_weights
@@ -174,7 +175,7 @@ def main() -> None:
         "--runtimes",
         nargs="+",
         default=["torch", "onnx"],
-        help="torch, onnx (fp32) and onnx-int8 (after `sesame models quantize`)",
+        help="torch, onnx (fp32) and onnx-int8 (approved for speed only: int8_for_speed.py)",
     )
     args = parser.parse_args()
     data, ckpt = bench_catalog(args.data, args.products)
@@ -183,6 +184,8 @@ def main() -> None:
     print("| runtime | search | clients | p50 ms | p99 ms | req/s |")
     print("| --- | --- | --- | --- | --- | --- |")
     for runtime in args.runtimes:
+        if runtime.endswith("int8"):
+            int8_for_speed(bench_settings(data, ckpt, runtime), data)
         process = serve(data, ckpt, args.port, runtime)
         try:
             ready = wait_ready(base, process, 1800)
