@@ -25,7 +25,7 @@ import httpx
 import open_clip
 import torch
 from api_bench_catalog import build_catalog
-from int8_for_speed import bench_settings, int8_for_speed
+from int8_for_speed import bench_settings, int8_for_speed, runtime_and_precision
 
 from sesame.demo.render import ProductLook, render_product
 from sesame.embeddings.weights import resolve_weights
@@ -100,13 +100,14 @@ async def measure(
 
 
 def serve(data: Path, ckpt: Path, port: int, runtime: str) -> subprocess.Popen[bytes]:
+    engine, precision = runtime_and_precision(runtime)
     env = {
         **os.environ,
         "SESAME_DATA_DIR": str(data),
         "SESAME_EMBEDDINGS__MODEL": "ViT-B-32",
         "SESAME_EMBEDDINGS__PRETRAINED": str(ckpt),
-        "SESAME_EMBEDDINGS__RUNTIME": runtime.split("-")[0],
-        "SESAME_EMBEDDINGS__PRECISION": "int8" if runtime.endswith("int8") else "fp32",
+        "SESAME_EMBEDDINGS__RUNTIME": engine,
+        "SESAME_EMBEDDINGS__PRECISION": precision,
         "SESAME_API__PORT": str(port),
         "SESAME_LIMITS__ENABLED": "false",  # one client address sends every request
     }

@@ -12,13 +12,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from open_clip import get_tokenizer
 from PIL import Image
 
 from sesame.demo.catalog import build_demo_records, demo_product_specs
 from sesame.demo.render import render_product
-from sesame.embeddings.onnx import OnnxEncoder, export_for
-from sesame.embeddings.quantize import Agreement, approve, quantize_towers, top_k_agreement
+from sesame.embeddings.quantize import Agreement, approve
+from sesame.runtime.int8_check import measure_int8
 from sesame.settings import Settings
 
 
@@ -35,35 +34,31 @@ def int8_for_speed(settings: Settings, bench: Path) -> Agreement:
     refuses an ONNX folder outside ``bench``, the benchmark's own folder."""
     if not settings.onnx_dir.resolve().is_relative_to(bench.resolve()):
         raise SystemExit(f"{settings.onnx_dir} is not inside the benchmark's folder {bench}")
-    cfg = settings.embeddings
-    exported, model_id = export_for(
-        cfg.model, cfg.pretrained, onnx_dir=settings.onnx_dir, cache_dir=cfg.cache_dir,
-        allow_download=False,
-    )  # fmt: skip
-    quantize_towers(exported.folder)
-    tokenizer = get_tokenizer(cfg.model)
-    fp32 = OnnxEncoder(exported, tokenizer, model_id=model_id, threads=cfg.onnx_threads)
-    int8 = OnnxEncoder(exported, tokenizer, model_id=model_id, threads=cfg.onnx_threads,
-                       int8=True)  # fmt: skip
-    photos, titles = demo_sample()
-    agreement = top_k_agreement(fp32, int8, photos, titles)
-    approve(exported.folder, agreement)
+    agreement, folder = measure_int8(settings, demo_sample)
+    approve(folder, agreement)
     print(
-        f"<!-- int8 top-10 agreement with fp32 on {len(photos)} demo photos, random weights: "
-        f"photos {agreement.images:.3f}, texts {agreement.texts:.3f} (not an accuracy figure; "
-        f"approved in {exported.folder} for speed only) -->",
+        f"<!-- int8 top-10 agreement with fp32 on {agreement.gallery} demo photos, random "
+        f"weights: photos {agreement.images:.3f}, texts {agreement.texts:.3f} (not an accuracy "
+        f"figure; approved in {folder} for speed only) -->",
         flush=True,
     )
     return agreement
 
 
+def runtime_and_precision(runtime: str) -> tuple[str, str]:
+    """A benchmark's runtime name (torch, onnx, onnx-int8) as SESAME_EMBEDDINGS__RUNTIME and
+    SESAME_EMBEDDINGS__PRECISION."""
+    return runtime.split("-")[0], "int8" if runtime.endswith("int8") else "fp32"
+
+
 def bench_settings(data: Path, ckpt: Path, runtime: str, onnx: Path | None = None) -> Settings:
     """Settings for ``runtime`` (torch, onnx, onnx-int8) over the benchmark's folder."""
+    engine, precision = runtime_and_precision(runtime)
     return Settings.model_validate({
         "data_dir": data,
         "embeddings": {
-            "model": "ViT-B-32", "pretrained": str(ckpt), "runtime": runtime.split("-")[0],
-            "precision": "int8" if runtime.endswith("int8") else "fp32", "onnx_dir": onnx,
+            "model": "ViT-B-32", "pretrained": str(ckpt), "runtime": engine,
+            "precision": precision, "onnx_dir": onnx,
         },
         "limits": {"enabled": False},
     })  # fmt: skip

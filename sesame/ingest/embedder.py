@@ -56,8 +56,9 @@ class Encoded:
 
 @dataclass
 class EmbedResult:
-    added: list[tuple[int, Payload, bytes]]  # embedding id, payload, vector bytes
-    stale: list[int]  # embedding ids no longer valid
+    # embedding id, payload, vector bytes
+    added: list[tuple[int, Payload, bytes]] = field(default_factory=list)
+    stale: list[int] = field(default_factory=list)  # embedding ids no longer valid
     embedded: int = 0
     pending: int = 0
 
@@ -114,7 +115,7 @@ class PendingEmbedder:
         _set_status(session, product_ids.values(), "pending")
         for product_id in product_ids.values():
             jobs.enqueue(session, "product", product_id)
-        return EmbedResult(added=[], stale=[], pending=encoded.pending)
+        return EmbedResult(pending=encoded.pending)
 
     def publish(self, result: EmbedResult) -> None:
         pass

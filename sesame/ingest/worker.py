@@ -144,11 +144,11 @@ class IndexWorker:
         def write(session: Session) -> EmbedResult:
             if not jobs.finish(session, job, self.name, error=loaded.failure):
                 session.rollback()  # our lease ran out and another worker took the job
-                return EmbedResult(added=[], stale=[])
+                return EmbedResult()
             product = session.get(Product, loaded.product_id)
             if product is None:
-                return EmbedResult(added=[], stale=[])
-            result = EmbedResult(added=[], stale=[])
+                return EmbedResult()
+            result = EmbedResult()
             if encoded is not None:
                 result = embedder.store(session, encoded, {loaded.external_id: product.id})
             product.status = "failed" if loaded.failure else "indexed"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -35,13 +36,25 @@ class Int8Verdict:
 def check_int8(settings: Settings, *, sample: int = 300, threshold: float = MIN_AGREEMENT
                ) -> Int8Verdict:  # fmt: skip
     """Quantise the configured weights, measure top-10 agreement, approve or refuse."""
+    agreement, folder = measure_int8(settings, lambda: catalog_sample(settings, sample))
+    passed = agreement.overall >= threshold
+    if passed:
+        approve(folder, agreement)
+    return Int8Verdict(agreement, threshold, passed, folder)
+
+
+def measure_int8(
+    settings: Settings, sample: Callable[[], tuple[list[Image.Image], list[str]]]
+) -> tuple[Agreement, Path]:
+    """Withdraw any earlier approval, quantise the configured weights, and measure int8's
+    top-10 agreement with fp32 on ``sample()``'s photos and texts; and the export folder."""
     cfg = settings.embeddings
     exported, model_id = export_for(
         cfg.model, cfg.pretrained, onnx_dir=settings.onnx_dir, cache_dir=cfg.cache_dir,
         allow_download=cfg.allow_download,
     )  # fmt: skip
     (exported.folder / APPROVAL).unlink(missing_ok=True)  # a new check replaces the old
-    photos, titles = catalog_sample(settings, sample)
+    photos, titles = sample()
     quantize_towers(exported.folder)
     from open_clip import get_tokenizer
 
@@ -49,11 +62,7 @@ def check_int8(settings: Settings, *, sample: int = 300, threshold: float = MIN_
     fp32 = OnnxEncoder(exported, tokenizer, model_id=model_id, threads=cfg.onnx_threads)
     int8 = OnnxEncoder(exported, tokenizer, model_id=model_id, threads=cfg.onnx_threads,
                        int8=True)  # fmt: skip
-    agreement = top_k_agreement(fp32, int8, photos, titles)
-    passed = agreement.overall >= threshold
-    if passed:
-        approve(exported.folder, agreement)
-    return Int8Verdict(agreement, threshold, passed, exported.folder)
+    return top_k_agreement(fp32, int8, photos, titles), exported.folder
 
 
 def catalog_sample(settings: Settings, sample: int) -> tuple[list[Image.Image], list[str]]:
