@@ -53,8 +53,10 @@ class VectorIndex(Protocol):
         filters: Filters | None = None,
         *,
         kind: VectorKind | None = None,
+        min_score: float | None = None,
     ) -> list[list[Hit]]:
-        """``search`` for each row of ``vectors``, in one call (the backend may use every core)."""
+        """``search`` for each row of ``vectors``, in one call (the backend may use every core);
+        hits scoring under ``min_score`` are left out of the ``limit`` best."""
         ...
 
     def count(self) -> int: ...

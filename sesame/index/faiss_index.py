@@ -116,7 +116,7 @@ class FaissIndex:
         """The ``min(limit, matching)`` best hits, by score desc then id asc."""
         q = check_query(vector, self.dim, limit)
         set_threads(self.params.search_threads)
-        return self._search(q, limit, filters, kind)[0]
+        return self._search(q, limit, filters, kind, None)[0]
 
     def search_many(
         self,
@@ -125,13 +125,14 @@ class FaissIndex:
         filters: Filters | None = None,
         *,
         kind: VectorKind | None = None,
+        min_score: float | None = None,
     ) -> list[list[Hit]]:
         """``search`` for each row, in one FAISS call spread over every core."""
         q = check_queries(vectors, self.dim, limit)
         if not len(q):
             return []
         set_threads(min(len(q), os.cpu_count() or 1))
-        return self._search(q, limit, filters, kind)
+        return self._search(q, limit, filters, kind, min_score)
 
     def count(self) -> int:
         with self._lock.read():
@@ -185,7 +186,7 @@ class FaissIndex:
         return Searcher(self._index, storage, hnsw, self.ef_search, self.params.exact_filter_max)
 
     def _search(self, q: NDArray[np.float32], limit: int, filters: Filters | None,
-                kind: VectorKind | None) -> list[list[Hit]]:  # fmt: skip
+                kind: VectorKind | None, min_score: float | None) -> list[list[Hit]]:  # fmt: skip
         conditions = conditions_for(filters, kind)
         with self._lock.read():
             mask = filter_mask(self._cols, self._vocab, conditions) if conditions else None
@@ -197,6 +198,8 @@ class FaissIndex:
             scores, positions = self._searcher().route(
                 q, min(limit, kept), mask, self._cols["alive"], kept
             )
+            if min_score is not None:  # left out before their payloads are decoded
+                positions = np.where(scores >= min_score, positions, -1)
             return [
                 hits_at(self._cols, self._vocab, s, p)
                 for s, p in zip(scores, positions, strict=True)

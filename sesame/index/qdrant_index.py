@@ -182,6 +182,7 @@ class QdrantIndex:
         filters: Filters | None = None,
         *,
         kind: VectorKind | None = None,
+        min_score: float | None = None,
     ) -> list[list[Hit]]:
         """``search`` for each row, as one batch request."""
         q = check_queries(vectors, self.dim, limit)
@@ -190,7 +191,7 @@ class QdrantIndex:
         query_filter = to_qdrant_filter(conditions_for(filters, kind))
         requests = [
             models.QueryRequest(query=row.tolist(), limit=limit, filter=query_filter,
-                                with_payload=True)
+                                score_threshold=min_score, with_payload=True)
             for row in q
         ]  # fmt: skip
         with self._guard():

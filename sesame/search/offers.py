@@ -85,12 +85,16 @@ class Offers:
         found: dict[int, dict[int, tuple[int, float]]] = {pid: {} for pid in product_ids}
         blobs = [repo.vector_from_bytes(blob) for _, blob, _ in rows]
         vectors = np.array(blobs, dtype=np.float32).reshape(len(rows), index.dim)
-        batches = index.search_many(vectors, NEIGHBOURS, kind="image")  # one call, every core
+        # One call, every core. Unfiltered, the graph walk needs no mask and no wider beam,
+        # and the floor leaves the (many) non-twins out before their payloads are decoded;
+        # a description vector is never that close to a photo's, and is skipped if it is.
+        batches = index.search_many(vectors, NEIGHBOURS, min_score=self.threshold)
         for (product_id, _, own_supplier), hits in zip(rows, batches, strict=True):
             best = found[product_id]  # other supplier -> (product, similarity)
             for hit in hits:
                 supplier = hit.payload.supplier_id
-                if hit.score < self.threshold or supplier == own_supplier:
+                twin = hit.payload.kind == "image" and hit.score >= self.threshold
+                if not twin or supplier == own_supplier:
                     continue
                 if supplier not in best or hit.score > best[supplier][1]:
                     best[supplier] = (hit.payload.product_id, hit.score)

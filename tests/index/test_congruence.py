@@ -10,7 +10,6 @@ scores and high overlap. HNSW over SQ8 codes scores decoded codes: within
 from __future__ import annotations
 
 import dataclasses
-import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,8 +23,7 @@ from numpy.typing import NDArray
 
 from sesame.core.filters import Filters
 from sesame.index.base import VectorIndex
-from sesame.index.factory import open_index
-from sesame.index.faiss_index import FILE_NAME, FaissIndex, FaissParams
+from sesame.index.faiss_index import FaissIndex, FaissParams
 from sesame.index.qdrant_index import QdrantIndex
 from tests.index import (
     FILTER_CASES,
@@ -171,6 +169,20 @@ def test_a_batch_of_queries_finds_what_each_query_finds_alone(loaded: Scenario, 
         assert_same_hits(got, want)
 
 
+@pytest.mark.parametrize("case", ["none", "combined"])
+def test_a_score_floor_leaves_out_exactly_the_hits_under_it(loaded: Scenario, case: str) -> None:
+    f = FILTER_CASES[case]
+    alone = [find(loaded.index, q, 30, f) for q in QUERIES]
+    floor = float(np.median([h.score for hits in alone for h in hits]))  # about half cut
+    batch = loaded.index.search_many(QUERIES, 30, f.filters, kind=f.kind, min_score=floor)
+    tol = score_tol(loaded.name)
+    for got, want in zip(batch, alone, strict=True):
+        assert all(h.score >= floor - tol for h in got)
+        clear = {h.id for h in want if h.score >= floor + tol}  # over the floor by more than
+        assert clear <= {h.id for h in got} <= {h.id for h in want}  # the backend's rounding
+    assert 0 < sum(map(len, batch)) < sum(map(len, alone))
+
+
 def test_an_empty_batch_finds_nothing_and_a_bad_one_is_refused(loaded: Scenario) -> None:
     assert loaded.index.search_many(np.zeros((0, DIM), dtype=np.float32), 10) == []
     with pytest.raises(ValueError, match="L2-normalised"):
@@ -248,44 +260,3 @@ def test_any_sequence_of_operations_matches_the_reference(ops: list[tuple[object
     for index in indexes:
         assert index.ids() == set(reference.items)
         index.close()
-
-
-# --- the factory ---------------------------------------------------------------------
-
-
-def test_the_factory_keeps_faiss_in_the_data_dirs_index_folder(tmp_path: Path) -> None:
-    index = open_index("faiss", dim=DIM, model_id=MODEL, data_dir=tmp_path)
-    assert isinstance(index, FaissIndex)
-    index.upsert([7], unit_vectors(1, DIM, seed=0), make_payloads([7], seed=0))
-    index.flush()
-    assert (tmp_path / "index" / FILE_NAME).is_file()
-
-
-def test_the_factory_opens_qdrant_local_mode_under_the_data_dir(tmp_path: Path) -> None:
-    index = open_index("qdrant", dim=DIM, model_id=MODEL, data_dir=tmp_path)
-    assert isinstance(index, QdrantIndex)
-    index.upsert([7], unit_vectors(1, DIM, seed=0), make_payloads([7], seed=0))
-    assert index.count() == 1
-    index.close()
-    assert (tmp_path / "qdrant").is_dir()
-
-
-def test_two_models_never_share_a_qdrant_collection() -> None:
-    names = {
-        QdrantIndex.connect(dim=d, model_id=m, collection="s").collection
-        for m, d in [("ViT-B-32/laion", 512), ("ViT-B-32/openai", 512), ("ViT-B-32/laion", 768)]
-    }
-    assert len(names) == 3
-
-
-def test_an_unknown_backend_is_refused(tmp_path: Path) -> None:
-    with pytest.raises(ValueError, match="SESAME_INDEX__BACKEND"):
-        open_index("milvus", dim=DIM, model_id=MODEL, data_dir=tmp_path)
-
-
-def test_a_missing_qdrant_extra_says_which_extra_to_install(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setitem(sys.modules, "sesame.index.qdrant_index", None)
-    with pytest.raises(ImportError, match=r"sesame\[qdrant\]"):
-        open_index("qdrant", dim=DIM, model_id=MODEL, data_dir=tmp_path)
