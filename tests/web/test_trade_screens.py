@@ -136,3 +136,36 @@ def test_an_operator_verifies_a_supplier_and_hides_a_review(app: App, pages: Pag
     expect(operator.locator(f".review[data-review='{review['id']}']")).to_have_count(0)
     shown = app.call("GET", f"/v1/suppliers/{supplier}/reviews")["reviews"]
     assert review["id"] not in [r["id"] for r in shown]
+
+
+def test_a_product_whose_photo_is_refused_is_kept_once_and_sending_again_adds_photos(
+    app: App, pages: Pages, tmp_path: Path
+) -> None:
+    token = app.sign_up("Ana", "en")
+    app.call("POST", "/v1/suppliers", token, json={"name": "Lima Web Bowls", "country": "PE"})
+    good, other, bad = tmp_path / "bowl.jpg", tmp_path / "bowl-2.jpg", tmp_path / "notes.jpg"
+    good.write_bytes(jpeg(photo_of("bowl", 12, colour="blue"), 95))
+    other.write_bytes(jpeg(photo_of("bowl", 13, colour="blue"), 95))
+    bad.write_bytes(b"these are notes, not a photo")
+
+    staff = pages.open()
+    sign_in(staff, token)
+    staff.goto("/#/catalog")
+    form = staff.locator("#add-product")
+    form.get_by_label("Title").fill("Blue glazed bowl")
+    form.get_by_label("Category").fill("kitchen")
+    form.get_by_label("Photos").set_input_files([good, bad])
+    form.get_by_role("button", name="Save").click()
+    expect(form.get_by_role("alert")).to_contain_text("no second product is made")
+    pages.refused(415)
+    rows = staff.locator(".own-product").filter(has_text="Blue glazed bowl")
+    expect(rows).to_have_count(1)  # listed already, pending its photos
+
+    form.get_by_label("Title").fill("Blue glazed bowl, 20 cm")  # sent again: an update
+    form.get_by_label("Photos").set_input_files([other])  # a new choice replaces the bad one
+    form.get_by_role("button", name="Save").click()
+    expect(form.get_by_label("Title")).to_have_value("")  # done: the form is cleared
+    expect(rows).to_have_count(1)
+    expect(rows).to_contain_text("Blue glazed bowl, 20 cm")
+    product = app.call("GET", f"/v1/products/{rows.get_attribute('data-product')}")
+    assert len(product["images"]) == 2  # the first good photo, then the new one

@@ -4,7 +4,7 @@ import { field, h, put } from '../dom.js';
 import { t } from '../i18n.js';
 import { go, reload } from '../router.js';
 import { me } from '../session.js';
-import { busy, empty, errorBox, notify, onTap, productThumb } from '../ui.js';
+import { busy, empty, errorBox, errorText, notify, onTap, productThumb } from '../ui.js';
 import { productBody, productFields } from './product-form.js';
 
 const POLL_MS = 1000;
@@ -39,10 +39,11 @@ function productRow(product, refresh) {
         deleteButton(product, refresh))));
 }
 
-async function addPhotos(productId, files) {
-  for (const file of files) {
+/** Upload `files` from the `sent`-th on, counting each one sent (a retry resumes there). */
+async function addPhotos(productId, files, progress = { sent: 0 }) {
+  for (; progress.sent < files.length; progress.sent += 1) {
     const form = new FormData();
-    form.append('image', file);
+    form.append('image', files[progress.sent]);
     await api(`/v1/products/${encodeURIComponent(productId)}/images`, { method: 'POST', form });
   }
 }
@@ -53,11 +54,28 @@ function addForm(supplier, refresh) {
     h('h2', { id: 'add-title' }, t('catalog.add')), productFields(),
     field(t('catalog.photos'), photos),
     h('button', { type: 'submit' }, t('catalog.save')));
+  // A product saved whose photos did not all go: sending again updates it and sends the
+  // rest (or the newly chosen photos), never a second product.
+  let saved = null;
+  const progress = { sent: 0 };
+  photos.addEventListener('change', () => { progress.sent = 0; });
   form.addEventListener('submit', (event) => {
     event.preventDefault();
     busy(form, async () => {
-      const made = await api(`/v1/suppliers/${encodeURIComponent(supplier)}/products`, { method: 'POST', json: productBody(form) });
-      await addPhotos(made.id, photos.files);
+      if (saved) {
+        saved = await api(`/v1/products/${encodeURIComponent(saved.id)}`, { method: 'PATCH', json: productBody(form) });
+      } else {
+        saved = await api(`/v1/suppliers/${encodeURIComponent(supplier)}/products`, { method: 'POST', json: productBody(form) });
+        refresh(); // listed (pending) while its photos go up
+      }
+      try {
+        await addPhotos(saved.id, [...photos.files], progress);
+      } catch (error) { // say that the product itself is kept, and what sending again does
+        throw new Error(`${errorText(error)} ${t('catalog.photo_failed', { title: saved.title })}`);
+      }
+      const made = saved;
+      saved = null;
+      progress.sent = 0;
       form.reset();
       notify(t('catalog.added', { title: made.title }));
       refresh();
@@ -66,7 +84,7 @@ function addForm(supplier, refresh) {
   return form;
 }
 
-function zipForm(supplier, refresh) {
+function zipForm(supplier, refresh, shown) {
   const file = h('input', { type: 'file', name: 'file', accept: '.zip,application/zip', required: true, id: 'zip-file' });
   const sent = h('progress', { max: 1, value: 0, 'aria-label': t('catalog.zip_sending') });
   const loaded = h('progress', { max: 1, value: 0, 'aria-label': t('catalog.zip_loading') });
@@ -87,6 +105,7 @@ function zipForm(supplier, refresh) {
       const line = h('p', { class: 'hint' });
       put(report, line);
       while (state.state === 'queued' || state.state === 'running') {
+        if (!shown()) return; // the screen was left: the upload goes on, the polling stops
         line.textContent = t('catalog.zip_progress', { done: state.processed_lines, total: state.total_lines || '?' });
         loaded.value = state.total_lines ? state.processed_lines / state.total_lines : 0;
         await new Promise((resolve) => { window.setTimeout(resolve, POLL_MS); });
@@ -134,7 +153,7 @@ export async function catalogView(page) {
     pending = still;
     if (pending.size) timer = window.setTimeout(refresh, POLL_MS);
   }
-  put(page, addForm(who.supplier, refresh), zipForm(who.supplier, refresh),
+  put(page, addForm(who.supplier, refresh), zipForm(who.supplier, refresh, () => alive),
     h('section', { 'aria-labelledby': 'own-title' }, h('h2', { id: 'own-title' }, t('catalog.yours')), problem, list));
   await refresh();
   return () => { alive = false; window.clearTimeout(timer); };
@@ -161,13 +180,15 @@ export async function productEditView(page, { id }) {
     });
   });
   const photos = h('input', { type: 'file', accept: 'image/*', multiple: true, id: 'edit-photos' });
+  const sent = { sent: 0 }; // a retry after a failed upload sends only the rest
+  photos.addEventListener('change', () => { sent.sent = 0; });
   const add = h('form', { class: 'card', 'aria-labelledby': 'photos-title' },
     h('h2', { id: 'photos-title' }, t('catalog.photos')),
     h('ul', { class: 'photos' }, product.images.map((image, i) => photoRow(product, image, i + 1))),
     field(t('catalog.add_photos'), photos), h('button', { type: 'submit' }, t('catalog.upload_photos')));
   add.addEventListener('submit', (event) => {
     event.preventDefault();
-    busy(add, async () => { await addPhotos(id, photos.files); reload(); });
+    busy(add, async () => { await addPhotos(id, [...photos.files], sent); reload(); });
   });
   put(page, h('h1', {}, t('catalog.edit_title', { title: product.title })), statusBadge(product), form, add);
 }
