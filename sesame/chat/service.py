@@ -120,8 +120,13 @@ class ChatService:
         cursor = (page[-1].updated_at, page[-1].id) if len(rows) > limit else None
         return page, cursor
 
-    def conversation_view(self, conversation_id: int) -> ConversationView:
+    def conversation_view(
+        self, conversation_id: int, who: Principal | None = None
+    ) -> ConversationView:
+        """Its summary; with ``who``, only for one of its two parties (NotFound otherwise)."""
         with self._factory() as session:
+            if who is not None:
+                self.conversation(session, who, conversation_id)
             row = session.execute(
                 conversation_rows().where(Conversation.id == conversation_id)
             ).one()

@@ -29,6 +29,7 @@ def test_requests_without_a_valid_token_are_401(world: World) -> None:
         for method, url in (
             ("get", "/v1/me"),
             ("get", "/v1/conversations"),
+            ("get", f"/v1/conversations/{conversation}"),
             ("get", f"/v1/conversations/{conversation}/messages"),
         ):
             response = world.client.request(method, url, headers=headers)
@@ -77,6 +78,25 @@ def test_a_missing_conversation_looks_the_same_as_someone_elses(world: World) ->
     mine = world.client.get("/v1/conversations/999999/messages", headers=world.buyer)
     assert mine.status_code == 404
     assert mine.json() == {"detail": "No conversation 999999."}
+    conversation = open_conversation(world)
+    for headers in (world.other_buyer, world.other_staff):
+        theirs = world.client.get(f"/v1/conversations/{conversation}", headers=headers)
+        assert (theirs.status_code, theirs.json()) == (
+            404,
+            {"detail": f"No conversation {conversation}."},
+        )
+    missing = world.client.get("/v1/conversations/999999", headers=world.buyer)
+    assert (missing.status_code, missing.json()) == (404, {"detail": "No conversation 999999."})
+
+
+def test_both_parties_read_one_conversation_as_it_is_listed(world: World) -> None:
+    conversation = open_conversation(world)
+    post(world, conversation, SPANISH, world.buyer)
+    for headers in (world.buyer, world.staff):
+        one = world.client.get(f"/v1/conversations/{conversation}", headers=headers)
+        assert one.status_code == 200
+        listed = world.client.get("/v1/conversations", headers=headers).json()["conversations"]
+        assert one.json() == next(c for c in listed if c["id"] == conversation)
 
 
 def test_supplier_staff_cannot_open_conversations_403(world: World) -> None:

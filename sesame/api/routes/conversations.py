@@ -81,6 +81,15 @@ def _decode_cursor(cursor: str) -> tuple[datetime, int]:
         ) from exc
 
 
+@router.get("/conversations/{conversation_id}")
+async def get_conversation(
+    conversation_id: ConversationId, user: CurrentUser, chat: ChatDep, pools: PoolsDep
+) -> ConversationOut:
+    """One of the caller's conversations (404 for anyone else's, as for one that does not exist)."""
+    view = await run_on(pools.database, chat.conversation_view, conversation_id, user)
+    return ConversationOut.of(view)
+
+
 @router.get("/conversations/{conversation_id}/messages")
 async def list_messages(
     conversation_id: ConversationId,

@@ -45,6 +45,12 @@ export function onTap(button, work) {
 }
 
 /** Run `work` for a form: the button is disabled meanwhile, an error shows inside the form. */
+/** A button that loads one more page with `load`, which answers whether more remain. */
+export function moreButton(label, load) {
+  const button = h('button', { type: 'button', class: 'secondary more' }, label);
+  return onTap(button, async () => { if (!(await load())) button.remove(); });
+}
+
 export async function busy(form, work) {
   const button = form.querySelector('button[type=submit]');
   form.querySelector('.error')?.remove();

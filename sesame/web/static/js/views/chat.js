@@ -4,7 +4,7 @@ import { h, put } from '../dom.js';
 import { t, time } from '../i18n.js';
 import { subscribe } from '../live.js';
 import { me } from '../session.js';
-import { busy, empty, errorBox, translated, when } from '../ui.js';
+import { busy, empty, errorBox, moreButton, translated, when } from '../ui.js';
 
 function clientId() {
   if (window.crypto && window.crypto.randomUUID) return window.crypto.randomUUID();
@@ -31,9 +31,21 @@ export async function chatListView(page) {
     return;
   }
   const found = await api('/v1/conversations', { query: { limit: 50 } });
-  put(page, found.conversations.length
-    ? h('ul', { class: 'list' }, found.conversations.map(conversationItem))
-    : empty(t('chat.none')));
+  if (!found.conversations.length) {
+    put(page, empty(t('chat.none')));
+    return;
+  }
+  const list = h('ul', { class: 'list', id: 'conversations' }, found.conversations.map(conversationItem));
+  put(page, list);
+  let cursor = found.next_cursor;
+  if (cursor) {
+    put(page, moreButton(t('chat.more'), async () => { // the page after the last one shown
+      const next = await api('/v1/conversations', { query: { limit: 50, cursor } });
+      put(list, ...next.conversations.map(conversationItem));
+      cursor = next.next_cursor;
+      return Boolean(cursor);
+    }));
+  }
 }
 
 function bubble(message) {
@@ -45,11 +57,10 @@ function bubble(message) {
 
 export async function chatView(page, { id }) {
   const conversationId = Number(id);
-  const [list, history] = await Promise.all([
-    api('/v1/conversations', { query: { limit: 100 } }),
+  const [conversation, history] = await Promise.all([
+    api(`/v1/conversations/${conversationId}`),
     api(`/v1/conversations/${conversationId}/messages`, { query: { limit: 50 } }),
   ]);
-  const conversation = list.conversations.find((c) => c.id === conversationId);
   const log = h('ol', { class: 'messages', 'aria-live': 'polite', 'aria-label': t('chat.messages') });
   const shown = new Set();
   const add = (message) => {
@@ -59,6 +70,15 @@ export async function chatView(page, { id }) {
     log.lastElementChild.scrollIntoView({ block: 'end' });
   };
   history.messages.slice().reverse().forEach(add);
+  let before = history.next_before;
+  const earlier = before && moreButton(t('chat.earlier'), async () => { // older, on top
+    const older = await api(`/v1/conversations/${conversationId}/messages`, { query: { limit: 50, before } });
+    const fresh = older.messages.filter((message) => !shown.has(message.id));
+    fresh.forEach((message) => shown.add(message.id));
+    log.prepend(...fresh.reverse().map(bubble));
+    before = older.next_before;
+    return Boolean(before);
+  });
 
   const input = h('textarea', { name: 'text', rows: 2, required: true, maxlength: 20000, id: 'chat-text' });
   const form = h('form', { class: 'composer' },
@@ -86,7 +106,7 @@ export async function chatView(page, { id }) {
     conversation && conversation.product_id
       ? h('p', {}, h('a', { href: `#/product/${encodeURIComponent(conversation.product_id)}` }, t('chat.about_product')))
       : null,
-    liveState, log, form);
+    liveState, earlier || null, log, form);
   return subscribe((event) => {
     if (event.type === 'message' && event.message.conversation_id === conversationId) add(event.message);
   }, async (state) => {

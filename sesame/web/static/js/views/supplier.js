@@ -5,7 +5,7 @@ import { field, flag, h, put } from '../dom.js';
 import { lang, number, t } from '../i18n.js';
 import { go, reload } from '../router.js';
 import { can } from '../session.js';
-import { busy, checkName, notify, onTap, rating, stars, translated, verifiedBadge, when } from '../ui.js';
+import { busy, checkName, moreButton, notify, onTap, rating, stars, translated, verifiedBadge, when } from '../ui.js';
 import { contactButton } from './contact.js';
 
 export const CHECKS = ['business_licence', 'export_licence', 'factory_audit', 'on_site_inspection',
@@ -99,6 +99,19 @@ function reviewForm(supplierId) {
   return form;
 }
 
+/** The first page of reviews, and a button for each next one while there are more. */
+function reviewList(path, first) {
+  const list = h('ul', { class: 'reviews' }, first.reviews.map((r) => reviewItem(r)));
+  let offset = first.next_offset;
+  const more = offset !== null && moreButton(t('supplier.more_reviews'), async () => {
+    const next = await api(`${path}/reviews`, { query: { language: lang(), limit: 20, offset } });
+    put(list, ...next.reviews.map((r) => reviewItem(r)));
+    offset = next.next_offset;
+    return offset !== null;
+  });
+  return [list, more || null];
+}
+
 export async function supplierView(page, { id }, query) {
   const path = `/v1/suppliers/${encodeURIComponent(id)}`;
   const [s, reviews] = await Promise.all([api(path),
@@ -122,8 +135,7 @@ export async function supplierView(page, { id }, query) {
     can.operate() ? verifyForm(s.id) : null,
     h('section', { class: 'card', 'aria-labelledby': 'reviews-title' },
       h('h2', { id: 'reviews-title' }, t('supplier.reviews')),
-      reviews.reviews.length ? h('ul', { class: 'reviews' }, reviews.reviews.map((r) => reviewItem(r)))
-        : h('p', { class: 'hint' }, t('supplier.no_reviews'))),
+      reviews.reviews.length ? reviewList(path, reviews) : h('p', { class: 'hint' }, t('supplier.no_reviews'))),
     can.buy() ? reviewForm(s.id) : null,
   );
   if (query.review) page.querySelector('#review-form')?.scrollIntoView();
