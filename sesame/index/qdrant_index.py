@@ -189,9 +189,11 @@ class QdrantIndex:
         if not len(q):
             return []
         query_filter = to_qdrant_filter(conditions_for(filters, kind))
+        # Qdrant keeps only scores above its threshold; a hit exactly at the floor stays.
+        below = None if min_score is None else float(np.nextafter(np.float32(min_score), -1))
         requests = [
             models.QueryRequest(query=row.tolist(), limit=limit, filter=query_filter,
-                                score_threshold=min_score, with_payload=True)
+                                score_threshold=below, with_payload=True)
             for row in q
         ]  # fmt: skip
         with self._guard():

@@ -181,6 +181,10 @@ def test_a_score_floor_leaves_out_exactly_the_hits_under_it(loaded: Scenario, ca
         clear = {h.id for h in want if h.score >= floor + tol}  # over the floor by more than
         assert clear <= {h.id for h in got} <= {h.id for h in want}  # the backend's rounding
     assert 0 < sum(map(len, batch)) < sum(map(len, alone))
+    at = [hits[4] for hits in alone]  # a floor exactly at a hit's score keeps that hit
+    for q, hit in zip(QUERIES, at, strict=True):
+        [got] = loaded.index.search_many(q[None], 30, f.filters, kind=f.kind, min_score=hit.score)
+        assert hit.id in {h.id for h in got}
 
 
 def test_an_empty_batch_finds_nothing_and_a_bad_one_is_refused(loaded: Scenario) -> None:

@@ -13,31 +13,38 @@ CONVERSATIONS_PAGE, MESSAGES_PAGE, REVIEWS_PAGE = 50, 50, 20
 
 def test_conversations_and_older_messages_come_a_page_at_a_time(app: App, pages: Pages) -> None:
     buyer = app.sign_up("Paula", "en")
-    products = sorted(app.products)[: CONVERSATIONS_PAGE + 1]
+    products = sorted(app.products)[: 2 * CONVERSATIONS_PAGE + 1]  # three pages
     talks = [
         app.call("POST", "/v1/conversations", buyer,
                  json={"supplier_id": app.products[p]["supplier_id"], "product_id": p})["id"]
         for p in products
     ]  # fmt: skip
-    first = talks[0]  # the least recently active: on the second page
+    busy, quiet = talks[1], talks[0]  # the most and the least recently active
     for n in range(MESSAGES_PAGE + 1):
-        app.call("POST", f"/v1/conversations/{first}/messages", buyer,
+        app.call("POST", f"/v1/conversations/{busy}/messages", buyer,
                  json={"text": f"Question number {n}"})  # fmt: skip
 
     page = pages.open()
     sign_in(page, buyer)
     page.goto("/#/chats")
     items = page.locator("#conversations li")
+    more = page.get_by_role("button", name="More conversations")
     expect(items).to_have_count(CONVERSATIONS_PAGE)
-    page.get_by_role("button", name="More conversations").click()
+    expect(items.first.locator("a")).to_have_attribute("href", f"#/chat/{busy}")
+    more.click()
+    expect(items).to_have_count(2 * CONVERSATIONS_PAGE)
+    more.click()
     expect(items).to_have_count(len(talks))
-    expect(page.get_by_role("button", name="More conversations")).to_have_count(0)
+    expect(items.last.locator("a")).to_have_attribute("href", f"#/chat/{quiet}")
+    expect(more).to_have_count(0)
 
-    page.goto(f"/#/chat/{first}")
+    page.goto(f"/#/chat/{quiet}")  # its header is read by id, wherever it is listed
+    supplier = app.call("GET", f"/v1/conversations/{quiet}", buyer)["supplier_name"]
+    expect(page.locator("h1")).to_have_text(supplier)
+
+    page.goto(f"/#/chat/{busy}")
     said = page.locator(".messages .message")
     expect(said).to_have_count(MESSAGES_PAGE)
-    expect(page.locator("h1")).to_have_text(app.call("GET", f"/v1/conversations/{first}", buyer)
-                                            ["supplier_name"])  # fmt: skip
     page.get_by_role("button", name="Earlier messages").click()
     expect(said).to_have_count(MESSAGES_PAGE + 1)
     expect(said.first).to_contain_text("Question number 0")  # the oldest, on top

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Page, Route, expect
 
 from tests.api.chat_world import CHINESE_REPLY, ENGLISH, staff_token
 from tests.api.shop_world import jpeg, operator_token, photo_of
@@ -169,3 +169,57 @@ def test_a_product_whose_photo_is_refused_is_kept_once_and_sending_again_adds_ph
     expect(rows).to_contain_text("Blue glazed bowl, 20 cm")
     product = app.call("GET", f"/v1/products/{rows.get_attribute('data-product')}")
     assert len(product["images"]) == 2  # the first good photo, then the new one
+
+
+def cut_off_second_upload(page: Page) -> list[str]:
+    """The network drops the second photo upload of the page (503); the URLs sent."""
+    uploads: list[str] = []
+
+    def handle(route: Route) -> None:
+        uploads.append(route.request.url)
+        if len(uploads) == 2:
+            route.fulfill(status=503, json={"detail": "Try again in a moment."})
+        else:
+            route.continue_()
+
+    page.route(re.compile(r"/v1/products/[^/]+/images$"), handle)
+    return uploads
+
+
+def test_a_photo_upload_cut_off_once_is_resent_without_sending_twice(
+    app: App, pages: Pages, tmp_path: Path
+) -> None:
+    token = app.sign_up("Tomas", "en")
+    app.call("POST", "/v1/suppliers", token, json={"name": "Porto Web Vases", "country": "PT"})
+    photos = [tmp_path / f"vase-{n}.jpg" for n in range(4)]
+    for n, photo in enumerate(photos):
+        photo.write_bytes(jpeg(photo_of("vase", 20 + n, colour="white"), 95))
+    staff = pages.open()
+    sign_in(staff, token)
+    uploads = cut_off_second_upload(staff)
+    staff.goto("/#/catalog")
+    form = staff.locator("#add-product")
+    form.get_by_label("Title").fill("White porcelain vase")
+    form.get_by_label("Category").fill("decor")
+    form.get_by_label("Photos").set_input_files(photos[:2])
+    form.get_by_role("button", name="Save").click()
+    expect(form.get_by_role("alert")).to_contain_text("Try again in a moment.")
+    pages.refused(503)
+    form.get_by_role("button", name="Save").click()  # the same choice: only the second again
+    expect(form.get_by_label("Title")).to_have_value("")
+    row = staff.locator(".own-product").filter(has_text="White porcelain vase")
+    expect(row).to_have_count(1)
+    product = str(row.get_attribute("data-product"))
+    assert len(app.call("GET", f"/v1/products/{product}")["images"]) == 2
+
+    uploads.clear()
+    row.get_by_role("link", name="Edit").click()  # the edit screen retries the same way
+    upload = staff.locator("form[aria-labelledby=photos-title]")
+    upload.get_by_label("Add photos").set_input_files(photos[2:])
+    upload.get_by_role("button", name="Upload photos").click()
+    expect(upload.get_by_role("alert")).to_contain_text("Try again in a moment.")
+    pages.refused(503)
+    upload.get_by_role("button", name="Upload photos").click()
+    expect(staff.locator(".photos li")).to_have_count(4)
+    assert len(app.call("GET", f"/v1/products/{product}")["images"]) == 4
+    assert len(uploads) == 3  # first, cut off, resent: never the first one twice

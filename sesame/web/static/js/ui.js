@@ -44,13 +44,13 @@ export function onTap(button, work) {
   return button;
 }
 
-/** Run `work` for a form: the button is disabled meanwhile, an error shows inside the form. */
 /** A button that loads one more page with `load`, which answers whether more remain. */
 export function moreButton(label, load) {
   const button = h('button', { type: 'button', class: 'secondary more' }, label);
   return onTap(button, async () => { if (!(await load())) button.remove(); });
 }
 
+/** Run `work` for a form: the button is disabled meanwhile, an error shows inside the form. */
 export async function busy(form, work) {
   const button = form.querySelector('button[type=submit]');
   form.querySelector('.error')?.remove();

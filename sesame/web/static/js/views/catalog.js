@@ -39,8 +39,12 @@ function productRow(product, refresh) {
         deleteButton(product, refresh))));
 }
 
-/** Upload `files` from the `sent`-th on, counting each one sent (a retry resumes there). */
+/** Upload `files` from the `sent`-th on, counting each one sent: a retry of the same
+ * choice of files resumes there, a new choice starts again from its first. */
 async function addPhotos(productId, files, progress = { sent: 0 }) {
+  const same = progress.files && progress.files.length === files.length
+    && progress.files.every((file, i) => file === files[i]);
+  if (!same) Object.assign(progress, { files, sent: 0 });
   for (; progress.sent < files.length; progress.sent += 1) {
     const form = new FormData();
     form.append('image', files[progress.sent]);
@@ -58,14 +62,16 @@ function addForm(supplier, refresh) {
   // rest (or the newly chosen photos), never a second product.
   let saved = null;
   const progress = { sent: 0 };
-  photos.addEventListener('change', () => { progress.sent = 0; });
   form.addEventListener('submit', (event) => {
     event.preventDefault();
     busy(form, async () => {
       if (saved) {
-        saved = await api(`/v1/products/${encodeURIComponent(saved.id)}`, { method: 'PATCH', json: productBody(form) });
-      } else {
+        saved = await api(`/v1/products/${encodeURIComponent(saved.id)}`, { method: 'PATCH', json: productBody(form) })
+          .catch((error) => { if (error.status === 404) return null; throw error; }); // deleted meanwhile
+      }
+      if (!saved) {
         saved = await api(`/v1/suppliers/${encodeURIComponent(supplier)}/products`, { method: 'POST', json: productBody(form) });
+        Object.assign(progress, { files: null, sent: 0 }); // a new product gets every photo
         refresh(); // listed (pending) while its photos go up
       }
       try {
@@ -75,7 +81,6 @@ function addForm(supplier, refresh) {
       }
       const made = saved;
       saved = null;
-      progress.sent = 0;
       form.reset();
       notify(t('catalog.added', { title: made.title }));
       refresh();
@@ -105,10 +110,10 @@ function zipForm(supplier, refresh, shown) {
       const line = h('p', { class: 'hint' });
       put(report, line);
       while (state.state === 'queued' || state.state === 'running') {
-        if (!shown()) return; // the screen was left: the upload goes on, the polling stops
         line.textContent = t('catalog.zip_progress', { done: state.processed_lines, total: state.total_lines || '?' });
         loaded.value = state.total_lines ? state.processed_lines / state.total_lines : 0;
         await new Promise((resolve) => { window.setTimeout(resolve, POLL_MS); });
+        if (!shown()) return; // the screen was left: the upload goes on, the polling stops
         state = await api(state.url);
       }
       loaded.value = 1;
@@ -181,7 +186,6 @@ export async function productEditView(page, { id }) {
   });
   const photos = h('input', { type: 'file', accept: 'image/*', multiple: true, id: 'edit-photos' });
   const sent = { sent: 0 }; // a retry after a failed upload sends only the rest
-  photos.addEventListener('change', () => { sent.sent = 0; });
   const add = h('form', { class: 'card', 'aria-labelledby': 'photos-title' },
     h('h2', { id: 'photos-title' }, t('catalog.photos')),
     h('ul', { class: 'photos' }, product.images.map((image, i) => photoRow(product, image, i + 1))),
