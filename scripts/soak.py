@@ -4,11 +4,12 @@
 
 Two `sesame serve` processes share one data folder (SQLite in WAL mode) on a
 small disk (a tmpfs, when run as root). Many clients mix photo and text
-searches, sign-ups and translated chat. Midway one process is killed with
+searches, sign-ups, translated chat and their own catalog's writes (new products, some
+with a photo, and renames). Midway one process is killed with
 SIGKILL and restarted; later the small disk is filled for a while, then freed.
 It prints requests per kind, statuses, p50/p99, peak RSS per process, the
-refusal sentences seen, and how many acknowledged messages are missing after
-the run (must be 0). It exits 1 on any unexpected 5xx or lost message. Only
+refusal sentences seen, and how many acknowledged messages and catalog writes are
+missing after the run (must be 0). It exits 1 on any unexpected 5xx or lost write. Only
 127.0.0.1 is contacted, and the run stops by itself.
 """
 
@@ -27,6 +28,7 @@ from soak_kit.load import Acknowledged, Client, Workload, run_client, unexpected
 from soak_kit.prepare import prepare
 from soak_kit.report import kinds_table, reasons, summary
 from soak_kit.servers import ServerProcess
+from soak_kit.shop import missing_products, open_shop
 
 
 def main() -> int:
@@ -67,9 +69,10 @@ def _soak(args: argparse.Namespace, root: Path, small: bool) -> int:
     for server in servers.values():
         server.sample_rss()
     missing = _missing([*clients, probe], servers["A"].url)
+    lost = sum(missing_products(servers["A"].url, c.headers, c.shop) for c in clients)
     for server in servers.values():
         server.stop()
-    return _report(workload, servers, clients, missing, notes, time.monotonic() - started)
+    return _report(workload, servers, clients, (missing, lost), notes, time.monotonic() - started)
 
 
 def _client(number: int, url: str, workload: Workload) -> Client:
@@ -79,7 +82,8 @@ def _client(number: int, url: str, workload: Workload) -> Client:
     supplier = workload.supplier_ids[number % len(workload.supplier_ids)]
     opened = httpx.post(f"{url}/v1/conversations", json={"supplier_id": supplier}, headers=headers)
     opened.raise_for_status()
-    return Client(number, token.json()["token"], int(opened.json()["id"]))
+    shop = open_shop(url, headers, number)
+    return Client(number, token.json()["token"], int(opened.json()["id"]), shop)
 
 
 def _faults(servers: dict[str, ServerProcess], data: Path, seconds: float, started: float,
@@ -150,10 +154,12 @@ def _missing(clients: list[Client], url: str) -> int:
 
 
 def _report(workload: Workload, servers: dict[str, ServerProcess], clients: list[Client],
-            missing: int, notes: list[str], seconds: float) -> int:  # fmt: skip
+            lost: tuple[int, int], notes: list[str], seconds: float) -> int:  # fmt: skip
     outcomes = workload.outcomes
     bad = sum(map(unexpected, outcomes))
     acknowledged = sum(len(c.acknowledged) for c in clients)
+    products = sum(len(c.shop.titles) for c in clients)
+    missing, missing_products = lost
     print(f"\nSoak: {len(clients)} clients, {seconds:.0f} s; {summary(outcomes, seconds)}")
     print(*notes, sep="\n")
     print(*kinds_table(outcomes), sep="\n")
@@ -162,7 +168,8 @@ def _report(workload: Workload, servers: dict[str, ServerProcess], clients: list
         print(f"peak RSS {server.name}: {server.peak_rss_mb:.0f} MB")
     print(f"unexpected 5xx: {bad}")
     print(f"acknowledged messages: {acknowledged}, missing after the run: {missing}")
-    return 1 if bad or missing else 0
+    print(f"acknowledged products: {products}, missing or not as renamed: {missing_products}")
+    return 1 if bad or missing or missing_products else 0
 
 
 if __name__ == "__main__":

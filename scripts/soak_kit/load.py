@@ -1,4 +1,5 @@
-"""The load: many clients mixing searches, sign-ups and chat, against two servers."""
+"""The load: many clients mixing searches, sign-ups, chat and catalog writes, against two
+servers."""
 
 from __future__ import annotations
 
@@ -10,6 +11,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
+
+from soak_kit.shop import Shop, add_product, rename_product
 
 # Answers that are not failures of the service: refusals with a reason and Retry-After.
 EXPECTED_503 = ("busy", "disk is full", "still loading", "database is busy")
@@ -39,6 +42,7 @@ class Client:
     number: int
     token: str
     conversation: int
+    shop: Shop
     sent: int = 0
     acknowledged: list[Acknowledged] = field(default_factory=list)
 
@@ -110,12 +114,28 @@ def read_messages(
     return "read messages", http.get(url, headers=client.headers)
 
 
+def new_product(
+    http: httpx.Client, client: Client, load: Workload, rng: random.Random
+) -> tuple[str, httpx.Response]:
+    photo = rng.choice(load.photos).read_bytes() if rng.random() < 0.5 else None
+    return "add product", add_product(http, client.headers, client.shop, photo, client.number)
+
+
+def rename(
+    http: httpx.Client, client: Client, load: Workload, rng: random.Random
+) -> tuple[str, httpx.Response]:
+    response = rename_product(http, client.headers, client.shop, rng)
+    return ("rename product", response) if response else new_product(http, client, load, rng)
+
+
 OPS: list[tuple[str, Op, float]] = [
-    ("text search", text_search, 0.30),
+    ("text search", text_search, 0.25),
     ("photo search", photo_search, 0.20),
     ("sign-up", sign_up, 0.05),
-    ("message", post_message, 0.25),
+    ("message", post_message, 0.20),
     ("read messages", read_messages, 0.20),
+    ("add product", new_product, 0.05),
+    ("rename product", rename, 0.05),
 ]
 
 
