@@ -8,6 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from sesame.api.schemas_catalog import ProductHit, ProductSummary, SupplierOut, TranslatedOut
 from sesame.core.filters import MAX_ID, MAX_QUANTITY, Filters
+from sesame.search.personal import REASONS
 from sesame.search.query_language import QueryInfo
 from sesame.search.service import SearchResult
 
@@ -51,6 +52,10 @@ class SupplierResult(BaseModel):
     score: float
     products: list[ProductHit]
     reasons: list[str] = Field(default=[], description="Why personal ranking moved it")
+    reason_codes: list[str] = Field(
+        default=[], description="The same reasons as codes, for apps to word in their language: "
+        "accepted, contacted, viewed, country, verified, price",
+    )  # fmt: skip
 
 
 class Page(BaseModel):
@@ -103,7 +108,8 @@ class SearchResponse(BaseModel):
                         )
                         for m in group.products
                     ],
-                    reasons=group.reasons,
+                    reasons=[REASONS[code] for code in group.reasons],
+                    reason_codes=group.reasons,
                 )
                 for group in result.groups
             ],

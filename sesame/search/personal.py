@@ -41,6 +41,15 @@ CAP = 0.25
 VIEWS_KEPT = 100
 BOOSTS = {"accepted": 0.15, "contacted": 0.10, "viewed": 0.05, "country": 0.05,
           "verified": 0.05, "price": 0.03}  # fmt: skip
+# What each boost says to the buyer (the API's ``reasons``; apps translate the codes).
+REASONS = {
+    "accepted": "Your company accepted a quote from it",
+    "contacted": "Your company talked with it",
+    "viewed": "You looked at its products",
+    "country": "In a country you prefer",
+    "verified": "Verified, as you prefer",
+    "price": "Priced within your band",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,7 +69,7 @@ class PersonalBoost:
         self._sessions = sessions
 
     def factors(self, candidates: dict[int, Sequence[int]]) -> dict[int, tuple[float, list[str]]]:
-        """Supplier id -> (factor, reasons), for each supplier of the result."""
+        """Supplier id -> (factor, reason codes: keys of ``REASONS``), for each supplier."""
         s = self.signals
         best = {sid: products[0] for sid, products in candidates.items() if products}
         with self._sessions() as session:
@@ -76,18 +85,17 @@ class PersonalBoost:
         for sid in candidates:
             supplier, price = suppliers.get(sid), prices.get(best.get(sid, -1))
             banded = price is not None and _within(price.price_min_usd, price.price_max_usd, s)
-            found = [
-                ("accepted", sid in s.accepted, "Your company accepted a quote from it"),
-                ("contacted", sid in s.contacted, "Your company talked with it"),
-                ("viewed", sid in s.viewed, "You looked at its products"),
-                ("country", supplier is not None and supplier.country in s.countries,
-                 "In a country you prefer"),
-                ("verified", s.verified_only and supplier is not None
-                 and is_verified(supplier.verified_until), "Verified, as you prefer"),
-                ("price", banded, "Priced within your band"),
-            ]  # fmt: skip
-            hits = [(BOOSTS[name], why) for name, on, why in found if on]
-            out[sid] = (1 + min(CAP, sum(b for b, _ in hits)), [why for _, why in hits])
+            found = {
+                "accepted": sid in s.accepted,
+                "contacted": sid in s.contacted,
+                "viewed": sid in s.viewed,
+                "country": supplier is not None and supplier.country in s.countries,
+                "verified": s.verified_only and supplier is not None
+                            and is_verified(supplier.verified_until),
+                "price": banded,
+            }  # fmt: skip
+            codes = [name for name, on in found.items() if on]
+            out[sid] = (1 + min(CAP, sum(BOOSTS[name] for name in codes)), codes)
         return out
 
 

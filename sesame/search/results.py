@@ -43,7 +43,7 @@ class SupplierMatch:
     supplier: Supplier
     score: float
     products: list[ProductMatch]
-    reasons: list[str] = field(default_factory=list)  # why it moved (personal ranking)
+    reasons: list[str] = field(default_factory=list)  # why it moved: personal.REASONS codes
 
 
 @dataclass(slots=True)

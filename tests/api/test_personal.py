@@ -42,6 +42,7 @@ def test_a_contacted_supplier_moves_up_for_that_buyer_only(shop: Shop) -> None:
     assert ids(mine).index(chosen) < place
     moved = next(g for g in mine if g["supplier"]["id"] == chosen)
     assert moved["reasons"] == ["Your company talked with it"]
+    assert moved["reason_codes"] == ["contacted"]
     body = client.post("/v1/search/text", json={"query": QUERY}, headers=shop.buyer).json()
     assert body["personalized"] is True
     assert ids(order(client, shop.buyer, personalize=False)) == ids(anonymous)
@@ -80,4 +81,5 @@ def test_looking_at_a_product_counts_as_interest(shop: Shop) -> None:
     mine = order(client, shop.buyer)
     moved = next(g for g in mine if g["supplier"]["id"] == chosen)
     assert moved["reasons"] == ["You looked at its products"]
+    assert moved["reason_codes"] == ["viewed"]
     assert ids(mine).index(chosen) < place

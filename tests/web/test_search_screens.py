@@ -6,7 +6,7 @@ from __future__ import annotations
 from playwright.sync_api import Page, Route, expect
 
 from tests.api.chat_world import staff_token
-from tests.web.conftest import App, Pages
+from tests.web.conftest import App, Pages, sign_in
 
 PRODUCT = "prd-00117"
 
@@ -78,3 +78,15 @@ def test_a_refusal_is_shown_as_the_apis_sentence_with_when_to_retry(pages: Pages
         "Sorry: Too many searches from this address. Try again in 7 s."
     )
     pages.refused(429)
+
+
+def test_why_a_supplier_moved_up_is_said_in_the_buyers_language(app: App, pages: Pages) -> None:
+    buyer = app.sign_up("Lucía", "es")
+    supplier = app.products[PRODUCT]["supplier_id"]
+    talk = app.call("POST", "/v1/conversations", buyer, json={"supplier_id": supplier})
+    app.call("POST", f"/v1/conversations/{talk['id']}/messages", buyer, json={"text": "Hola"})
+    page = pages.open(locale="es-ES")
+    sign_in(page, buyer)
+    photo_search(page, app, PRODUCT)
+    card = page.locator(f".supplier-card[data-supplier='{supplier}']")
+    expect(card.locator(".reasons")).to_have_text("Su empresa habló con este proveedor")

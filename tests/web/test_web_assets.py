@@ -15,6 +15,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from sesame.api.app import build_app
+from sesame.search.personal import REASONS
 from sesame.settings import Settings
 from sesame.shop.trust import CHECKS
 from sesame.web.mount import STATIC
@@ -33,6 +34,7 @@ FAMILIES = {
     "kind": {"buyer", "supplier", "operator"},
     "role": {"admin", "staff", "operator"},
     "language": set(LANGUAGES),
+    "reason": set(REASONS),  # the codes personal ranking gives (reason_codes)
 }
 PLACEHOLDER = re.compile(r"\{(\w+)\}")
 

@@ -85,7 +85,8 @@ function supplierCard(group) {
   return h('article', { class: 'card supplier-card', dataset: { supplier: s.id } },
     h('h3', {}, h('a', { href: `#/supplier/${encodeURIComponent(s.id)}` }, s.name)),
     supplierLine(s),
-    group.reasons && group.reasons.length ? h('p', { class: 'hint' }, group.reasons.join(' · ')) : null,
+    group.reason_codes && group.reason_codes.length
+      ? h('p', { class: 'hint reasons' }, group.reason_codes.map((code) => t(`reason.${code}`)).join(' · ')) : null,
     h('ul', { class: 'products' }, group.products.map(productItem)));
 }
 
