@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from playwright.sync_api import Page, Route, expect
+from playwright.sync_api import Locator, Page, Route, expect
 
 from tests.api.chat_world import CHINESE_REPLY, ENGLISH, staff_token
 from tests.api.shop_world import jpeg, operator_token, photo_of
@@ -30,6 +30,17 @@ def post_rfq(buyer: Page, app: App, product: str) -> str:
     buyer.wait_for_url(re.compile(r"#/rfq/\d+$"))
     expect(buyer.get_by_text("No quotes yet.")).to_be_visible()
     return buyer.url.rsplit("/", 1)[1]
+
+
+def add_form(pages: Pages, token: str, title: str, category: str) -> tuple[Page, Locator]:
+    """Staff's catalog screen, with a new product's title and category filled in."""
+    staff = pages.open()
+    sign_in(staff, token)
+    staff.goto("/#/catalog")
+    form = staff.locator("#add-product")
+    form.get_by_label("Title").fill(title)
+    form.get_by_label("Category").fill(category)
+    return staff, form
 
 
 def test_an_rfq_gets_a_quote_that_the_buyer_accepts_and_then_reviews(
@@ -77,12 +88,7 @@ def test_a_product_added_with_a_photo_by_staff_is_found_by_a_buyers_photo_search
     photo = tmp_path / "table.jpg"
     photo.write_bytes(jpeg(photo_of("table", 77, colour="brown", pattern="striped"), 95))
 
-    staff = pages.open()
-    sign_in(staff, token)
-    staff.goto("/#/catalog")
-    form = staff.locator("#add-product")
-    form.get_by_label("Title").fill("Brown striped oak table")
-    form.get_by_label("Category").fill("furniture")
+    staff, form = add_form(pages, token, "Brown striped oak table", "furniture")
     form.get_by_label("Description").fill("Solid oak, seats six.")
     form.get_by_label("From").fill("40")
     form.get_by_label("Photos").set_input_files(photo)
@@ -148,12 +154,7 @@ def test_a_product_whose_photo_is_refused_is_kept_once_and_sending_again_adds_ph
     other.write_bytes(jpeg(photo_of("bowl", 13, colour="blue"), 95))
     bad.write_bytes(b"these are notes, not a photo")
 
-    staff = pages.open()
-    sign_in(staff, token)
-    staff.goto("/#/catalog")
-    form = staff.locator("#add-product")
-    form.get_by_label("Title").fill("Blue glazed bowl")
-    form.get_by_label("Category").fill("kitchen")
+    staff, form = add_form(pages, token, "Blue glazed bowl", "kitchen")
     form.get_by_label("Photos").set_input_files([good, bad])
     form.get_by_role("button", name="Save").click()
     expect(form.get_by_role("alert")).to_contain_text("no second product is made")
@@ -194,13 +195,8 @@ def test_a_photo_upload_cut_off_once_is_resent_without_sending_twice(
     photos = [tmp_path / f"vase-{n}.jpg" for n in range(4)]
     for n, photo in enumerate(photos):
         photo.write_bytes(jpeg(photo_of("vase", 20 + n, colour="white"), 95))
-    staff = pages.open()
-    sign_in(staff, token)
+    staff, form = add_form(pages, token, "White porcelain vase", "decor")
     uploads = cut_off_second_upload(staff)
-    staff.goto("/#/catalog")
-    form = staff.locator("#add-product")
-    form.get_by_label("Title").fill("White porcelain vase")
-    form.get_by_label("Category").fill("decor")
     form.get_by_label("Photos").set_input_files(photos[:2])
     form.get_by_role("button", name="Save").click()
     expect(form.get_by_role("alert")).to_contain_text("Try again in a moment.")
