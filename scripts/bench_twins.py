@@ -26,8 +26,9 @@ from sesame.index.base import Hit, VectorIndex
 from sesame.index.factory import open_index
 from sesame.index.faiss_index import FaissIndex
 from sesame.search.offers import NEIGHBOURS
+from sesame.settings import SearchSettings
 
-THRESHOLD = 0.95  # SESAME_SEARCH__DUPLICATE_THRESHOLD's default
+THRESHOLD = SearchSettings().duplicate_threshold  # the default twin threshold
 PAGE = 20  # photos on a full page of results
 
 

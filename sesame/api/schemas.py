@@ -54,7 +54,7 @@ class SupplierResult(BaseModel):
     reasons: list[str] = Field(default=[], description="Why personal ranking moved it")
     reason_codes: list[str] = Field(
         default=[], description="The same reasons as codes, for apps to word in their language: "
-        "accepted, contacted, viewed, country, verified, price",
+        + ", ".join(REASONS),
     )  # fmt: skip
 
 

@@ -41,7 +41,7 @@ function productRow(product, refresh) {
 
 /** Upload `files` from the `sent`-th on, counting each one sent: a retry of the same
  * choice of files resumes there, a new choice starts again from its first. */
-async function addPhotos(productId, files, progress = { sent: 0 }) {
+async function addPhotos(productId, files, progress) {
   const same = progress.files && progress.files.length === files.length
     && progress.files.every((file, i) => file === files[i]);
   if (!same) Object.assign(progress, { files, sent: 0 });

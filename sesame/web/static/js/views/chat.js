@@ -6,6 +6,8 @@ import { subscribe } from '../live.js';
 import { me } from '../session.js';
 import { busy, empty, errorBox, moreButton, translated, when } from '../ui.js';
 
+const PAGE = 50; // conversations or messages per request
+
 function clientId() {
   if (window.crypto && window.crypto.randomUUID) return window.crypto.randomUUID();
   return `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 12)}`;
@@ -30,7 +32,7 @@ export async function chatListView(page) {
     put(page, h('p', {}, h('a', { href: '#/account' }, t('account.sign_in_first'))));
     return;
   }
-  const found = await api('/v1/conversations', { query: { limit: 50 } });
+  const found = await api('/v1/conversations', { query: { limit: PAGE } });
   if (!found.conversations.length) {
     put(page, empty(t('chat.none')));
     return;
@@ -40,7 +42,7 @@ export async function chatListView(page) {
   let cursor = found.next_cursor;
   if (cursor) {
     put(page, moreButton(t('chat.more'), async () => { // the page after the last one shown
-      const next = await api('/v1/conversations', { query: { limit: 50, cursor } });
+      const next = await api('/v1/conversations', { query: { limit: PAGE, cursor } });
       put(list, ...next.conversations.map(conversationItem));
       cursor = next.next_cursor;
       return Boolean(cursor);
@@ -59,7 +61,7 @@ export async function chatView(page, { id }) {
   const conversationId = Number(id);
   const [conversation, history] = await Promise.all([
     api(`/v1/conversations/${conversationId}`),
-    api(`/v1/conversations/${conversationId}/messages`, { query: { limit: 50 } }),
+    api(`/v1/conversations/${conversationId}/messages`, { query: { limit: PAGE } }),
   ]);
   const log = h('ol', { class: 'messages', 'aria-live': 'polite', 'aria-label': t('chat.messages') });
   const shown = new Set();
@@ -72,7 +74,7 @@ export async function chatView(page, { id }) {
   history.messages.slice().reverse().forEach(add);
   let before = history.next_before;
   const earlier = before && moreButton(t('chat.earlier'), async () => { // older, on top
-    const older = await api(`/v1/conversations/${conversationId}/messages`, { query: { limit: 50, before } });
+    const older = await api(`/v1/conversations/${conversationId}/messages`, { query: { limit: PAGE, before } });
     const fresh = older.messages.filter((message) => !shown.has(message.id));
     fresh.forEach((message) => shown.add(message.id));
     log.prepend(...fresh.reverse().map(bubble));
@@ -115,7 +117,7 @@ export async function chatView(page, { id }) {
     liveState.textContent = state === 'open' ? t('chat.live') : t('chat.connecting');
     if (state !== 'open') return;
     try { // catch up on what arrived while the socket was down
-      const latest = await api(`/v1/conversations/${conversationId}/messages`, { query: { limit: 50 } });
+      const latest = await api(`/v1/conversations/${conversationId}/messages`, { query: { limit: PAGE } });
       latest.messages.slice().reverse().forEach(add);
     } catch (error) {
       put(page, errorBox(error));

@@ -8,6 +8,8 @@ import { can } from '../session.js';
 import { busy, checkName, moreButton, notify, onTap, rating, stars, translated, verifiedBadge, when } from '../ui.js';
 import { contactButton } from './contact.js';
 
+const REVIEWS_PAGE = 20;
+
 export const CHECKS = ['business_licence', 'export_licence', 'factory_audit', 'on_site_inspection',
   'product_certification', 'quality_management', 'identity', 'bank_account'];
 
@@ -104,7 +106,7 @@ function reviewList(path, first) {
   const list = h('ul', { class: 'reviews' }, first.reviews.map((r) => reviewItem(r)));
   let offset = first.next_offset;
   const more = offset !== null && moreButton(t('supplier.more_reviews'), async () => {
-    const next = await api(`${path}/reviews`, { query: { language: lang(), limit: 20, offset } });
+    const next = await api(`${path}/reviews`, { query: { language: lang(), limit: REVIEWS_PAGE, offset } });
     put(list, ...next.reviews.map((r) => reviewItem(r)));
     offset = next.next_offset;
     return offset !== null;
@@ -115,7 +117,7 @@ function reviewList(path, first) {
 export async function supplierView(page, { id }, query) {
   const path = `/v1/suppliers/${encodeURIComponent(id)}`;
   const [s, reviews] = await Promise.all([api(path),
-    api(`${path}/reviews`, { query: { language: lang(), limit: 20 } })]);
+    api(`${path}/reviews`, { query: { language: lang(), limit: REVIEWS_PAGE } })]);
   const facts = [
     [t('supplier.country'), flag(s.country)],
     [t('supplier.place'), [s.city, s.province].filter(Boolean).join(', ') || '—'],
