@@ -99,7 +99,9 @@ async def measure(
     )
 
 
-def serve(data: Path, ckpt: Path, port: int, runtime: str) -> subprocess.Popen[bytes]:
+def serve(
+    data: Path, ckpt: Path, port: int, runtime: str, keywords: str = "memory"
+) -> subprocess.Popen[bytes]:
     engine, precision = runtime_and_precision(runtime)
     env = {
         **os.environ,
@@ -110,13 +112,28 @@ def serve(data: Path, ckpt: Path, port: int, runtime: str) -> subprocess.Popen[b
         "SESAME_EMBEDDINGS__PRECISION": precision,
         "SESAME_API__PORT": str(port),
         "SESAME_LIMITS__ENABLED": "false",  # one client address sends every request
+        "SESAME_SEARCH__KEYWORD_MEMORY": str(keywords == "memory").lower(),
     }
     return subprocess.Popen(
         [sys.executable, "-m", "sesame", "serve", "--no-demo"],
         env=env,
         stdout=subprocess.DEVNULL,
-        stderr=(data / f"server-{runtime}.log").open("wb"),  # a pipe would fill and block it
+        stderr=server_log(data, runtime).open("wb"),  # a pipe would fill and block it
     )
+
+
+def server_log(data: Path, runtime: str) -> Path:
+    return data / f"server-{runtime}.log"
+
+
+def wait_for_keywords(data: Path, runtime: str, timeout: float = 300) -> float:
+    """Seconds until the in-memory keyword index is built (FTS5 answers until then)."""
+    started = time.perf_counter()
+    while "Keyword index:" not in server_log(data, runtime).read_text(errors="replace"):
+        if time.perf_counter() - started > timeout:
+            raise SystemExit("the keyword index was not built: see the server log")
+        time.sleep(0.5)
+    return time.perf_counter() - started
 
 
 def wait_ready(base: str, process: subprocess.Popen[bytes], timeout: float) -> float:
@@ -178,27 +195,43 @@ def main() -> None:
         default=["torch", "onnx"],
         help="torch, onnx (fp32) and onnx-int8 (approved for speed only: int8_for_speed.py)",
     )
+    parser.add_argument(
+        "--keywords",
+        nargs="+",
+        default=["memory"],
+        choices=["memory", "fts5"],
+        help="text search's keyword side: the in-memory index (default), or FTS5's own bm25",
+    )
     args = parser.parse_args()
     data, ckpt = bench_catalog(args.data, args.products)
-    base = f"http://127.0.0.1:{args.port}"
     print(f"{args.products} products, {os.cpu_count()} cores")
     print("| runtime | search | clients | p50 ms | p99 ms | req/s |")
     print("| --- | --- | --- | --- | --- | --- |")
     for runtime in args.runtimes:
         if runtime.endswith("int8"):
             int8_for_speed(bench_settings(data, ckpt, runtime), data)
-        process = serve(data, ckpt, args.port, runtime)
-        try:
-            ready = wait_ready(base, process, 1800)
-            print(f"<!-- {runtime}: ready in {ready:.0f} s (index load, ONNX export) -->")
-            for kind in ("text", "image"):
-                for concurrency in args.concurrency:
-                    p50, p99, rate = asyncio.run(measure(base, kind, args.requests, concurrency))
-                    print(f"| {runtime} | {kind} | {concurrency} | {p50:.1f} | {p99:.1f} "
-                          f"| {rate:.1f} |", flush=True)  # fmt: skip
-        finally:
-            process.terminate()
-            process.wait(timeout=60)
+        for keywords in args.keywords:
+            run(args, data, ckpt, runtime, keywords)
+
+
+def run(args: argparse.Namespace, data: Path, ckpt: Path, runtime: str, keywords: str) -> None:
+    """One server: text (and, with the default keyword engine, photo) search."""
+    base = f"http://127.0.0.1:{args.port}"
+    process = serve(data, ckpt, args.port, runtime, keywords)
+    try:
+        ready = wait_ready(base, process, 1800)
+        print(f"<!-- {runtime}: ready in {ready:.0f} s (index load, ONNX export) -->")
+        if keywords == "memory":
+            print(f"<!-- keyword index built {wait_for_keywords(data, runtime):.0f} s later -->")
+        label = runtime if keywords == "memory" else f"{runtime}, FTS5 keywords"
+        for kind in ("text", "image") if keywords == "memory" else ("text",):
+            for concurrency in args.concurrency:
+                p50, p99, rate = asyncio.run(measure(base, kind, args.requests, concurrency))
+                print(f"| {label} | {kind} | {concurrency} | {p50:.1f} | {p99:.1f} "
+                      f"| {rate:.1f} |", flush=True)  # fmt: skip
+    finally:
+        process.terminate()
+        process.wait(timeout=60)
 
 
 if __name__ == "__main__":

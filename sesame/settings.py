@@ -80,12 +80,10 @@ class SearchSettings(BaseModel):
     default_limit: int = Field(default=10, ge=1, le=100)
     max_limit: int = Field(default=50, ge=1, le=500)
     max_query_chars: int = Field(default=500, ge=1)
-    # How many product hits feed supplier grouping (before pagination).
-    candidate_pool: int = Field(default=400, ge=10)
+    candidate_pool: int = Field(default=400, ge=10)  # product hits grouped, then paged
     # Weight of the supplier trust score in the final ranking (0 = similarity only).
     trust_weight: float = Field(default=0.02, ge=0.0, le=1.0)
-    # Reciprocal-rank-fusion constant for hybrid text search.
-    rrf_k: int = Field(default=60, ge=1)
+    rrf_k: int = Field(default=60, ge=1)  # reciprocal-rank fusion's k (hybrid text search)
     # Relevance floors, per request as min_score: photo search (photo-to-photo cosine)
     # and text search (query-to-photo/description cosine; keyword matches never cut).
     min_score_image: float = Field(default=0.5, ge=-1.0, le=1.0)
@@ -94,6 +92,8 @@ class SearchSettings(BaseModel):
     query_cache: int = Field(default=2048, ge=0, le=1_000_000)
     # Photos this similar (image-vector cosine) are one item offered by several suppliers.
     duplicate_threshold: float = Field(default=0.95, ge=0.5, le=1.0)
+    # SQLite: rank keywords from an in-memory copy of FTS5's index (same bm25, faster).
+    keyword_memory: bool = True
 
 
 class ImageSettings(BaseModel):

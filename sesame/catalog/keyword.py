@@ -1,9 +1,10 @@
 """Keyword relevance from the database's own full-text search.
 
-SQLite uses the FTS5 table made by the first migration (bm25 ranking);
-PostgreSQL uses ``to_tsvector('english', ...)`` with its GIN index (ts_rank_cd).
-Both match ANY query word and rank documents with more and rarer words higher,
-which suits fusion with vector similarity.
+SQLite uses the FTS5 table made by the first migration (bm25 ranking); unfiltered,
+the same ranking comes from memory when a ``KeywordMemory`` is given and ready
+(``sesame.catalog.keyword_memory``). PostgreSQL uses ``to_tsvector('english', ...)``
+with its GIN index (ts_rank_cd). Both match ANY query word and rank documents with
+more and rarer words higher, which suits fusion with vector similarity.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from sqlalchemy import Float, Integer, Select, column, select, text
 from sqlalchemy.orm import Session
 
 from sesame.catalog.columns import filtered
+from sesame.catalog.keyword_memory import KeywordMemory
 from sesame.catalog.models import Product
 from sesame.core.filters import Filters
 
@@ -33,13 +35,19 @@ def query_terms(query: str) -> list[str]:
 
 
 def keyword_search(
-    session: Session, query: str, *, filters: Filters | None = None, limit: int = 100
-) -> list[tuple[int, float]]:
+    session: Session, query: str, *, filters: Filters | None = None, limit: int = 100,
+    memory: KeywordMemory | None = None,
+) -> list[tuple[int, float]]:  # fmt: skip
     """Product ids with a relevance score (higher is better), best first."""
     terms = query_terms(query)
     if not terms:
         return []
     dialect = session.get_bind().dialect.name
+    unfiltered = filters is None or not filters.conditions()
+    if dialect == "sqlite" and memory is not None and unfiltered:
+        found = memory.search(session, terms, limit)
+        if found is not None:
+            return found
     if dialect == "sqlite":
         return _sqlite_search(session, terms, filters, limit)
     if dialect == "postgresql":

@@ -8,6 +8,7 @@ Keywords become small int codes, flags booleans, numbers float64 with NaN for No
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import threading
 from collections.abc import Iterator, Sequence
 from typing import Any
@@ -93,6 +94,11 @@ def encode_payloads(
     return cols
 
 
+# ``decode_payloads`` builds payloads positionally: ids first, then the typed fields.
+if [f.name for f in dataclasses.fields(Payload)] != ["product_id", "supplier_id", *TYPES]:
+    raise TypeError("Payload's fields must be its two ids, then its typed fields, in order.")
+
+
 def decode_payloads(cols: Columns, vocab: dict[str, Vocab], positions: NDArray[np.int64]
                     ) -> list[Payload]:  # fmt: skip
     """The payloads at ``positions``, one column at a time (a search decodes hundreds)."""
@@ -112,9 +118,8 @@ def decode_payloads(cols: Columns, vocab: dict[str, Vocab], positions: NDArray[n
                 fields[name] = [None if v != v else int(v) for v in raw.tolist()]  # NaN: None
             case _:
                 fields[name] = [None if v != v else float(v) for v in raw.tolist()]
-    names = list(fields)
-    return [Payload(**dict(zip(names, row, strict=True))) for row in zip(*fields.values(),
-                                                                          strict=True)]  # fmt: skip
+    # Positional: half the time of keyword arguments, for the hundreds a search decodes.
+    return [Payload(*row) for row in zip(*fields.values(), strict=True)]
 
 
 def filter_mask(

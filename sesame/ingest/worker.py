@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 from sesame.catalog import jobs
 from sesame.catalog.changes import prune_changes, record_change
 from sesame.catalog.db import session_scope
+from sesame.catalog.keyword_memory import prune_keyword_log
 from sesame.catalog.models import Product, utcnow
 from sesame.core.errors import NotReady, SesameError
 from sesame.ingest.embedder import Embedder, EmbedResult, IndexingEmbedder, Work, commit_batch
@@ -88,11 +89,12 @@ class IndexWorker:
                 stop.wait(interval)
 
     def _tidy(self) -> None:
-        """Keep the queue and the change log from growing without end."""
+        """Keep the queue and the change logs from growing without end."""
         try:
             with session_scope(self._sessions) as session:
                 jobs.prune_done(session, KEEP_DONE)
                 prune_changes(session, KEEP_CHANGES)
+                prune_keyword_log(session)
         except (SesameError, SQLAlchemyError) as exc:
             logger.info("Housekeeping skipped: %s", exc)
 

@@ -17,6 +17,7 @@ from functools import partial
 from sqlalchemy.orm import Session
 
 from sesame.accounts.service import Accounts
+from sesame.catalog.keyword_memory import KeywordMemory
 from sesame.chat.service import ChatService
 from sesame.chat.translating import MessageTranslations
 from sesame.core.pools import Overloaded
@@ -77,6 +78,8 @@ class Runtime:
             ticket_ttl=timedelta(seconds=settings.accounts.ticket_ttl_s),
         )
         texts = self._product_texts()
+        # Loaded by the server's start-up on SQLite (``Startup.keywords``); FTS5 until then.
+        self.keywords = KeywordMemory(self.session)
         self.offers = Offers(
             sessions=self.session, encoder=self.slots.encoder.get, index=self.slots.index.get,
             threshold=settings.search.duplicate_threshold,
@@ -89,6 +92,7 @@ class Runtime:
             queries=self._queries(),
             texts=texts,
             twins=self.offers.counts,
+            keywords=self.keywords,
         )
         self.preferences = Preferences(sessions=self.session)
         self.browse = CatalogBrowser(sessions=self.session, media=self.media, texts=texts)

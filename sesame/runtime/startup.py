@@ -67,6 +67,17 @@ class Startup:
                 sessions=database.sessions, index=index, model_id=encoder.model_id, cursor=cursor
             )
 
+    def keywords(self) -> None:
+        """SQLite: the in-memory keyword index (PostgreSQL ranks in the database)."""
+        database = self.runtime.slots.database.peek()
+        if (database is None or database.engine.dialect.name != "sqlite"
+                or not self.settings.search.keyword_memory):  # fmt: skip
+            return
+        try:
+            self.runtime.keywords.load()
+        except Exception:  # keyword search stays on FTS5, which gives the same ranking
+            logger.exception("Could not build the keyword index; FTS5 answers instead")
+
     def demo(self) -> None:
         """Generate and ingest the demo catalog when the store has no products."""
         report = _fill(self.runtime.slots.demo, lambda: load_demo_if_empty(self.runtime))
@@ -97,7 +108,7 @@ async def load_in_background(startup: Startup, executor: Executor) -> None:
     loop = asyncio.get_running_loop()
     await loop.run_in_executor(executor, startup.database)
     if not startup.cancelled.is_set():
-        steps = [startup.translation, startup.model]
+        steps = [startup.translation, startup.model, startup.keywords]
         await asyncio.gather(*(loop.run_in_executor(executor, step) for step in steps))
     if startup.settings.demo.autoload and not startup.cancelled.is_set():
         await loop.run_in_executor(executor, startup.demo)

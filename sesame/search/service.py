@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from sesame.catalog.exact import exact_matches
 from sesame.catalog.keyword import keyword_search
+from sesame.catalog.keyword_memory import KeywordMemory
 from sesame.core.errors import InvalidInput, ModelUnavailable
 from sesame.core.filters import Filters, VectorKind
 from sesame.embeddings.base import Encoder
@@ -65,8 +66,10 @@ class SearchService:
         queries: Queries,
         texts: ProductTexts,
         twins: Twins | None = None,
+        keywords: KeywordMemory | None = None,
     ) -> None:
         self._sessions = sessions
+        self._keywords = keywords
         self._twins = twins
         self.options = options
         self._encoder = encoder
@@ -133,6 +136,11 @@ class SearchService:
         result.took_ms = _ms_since(started)
         return result
 
+    @property
+    def keywords_in_memory(self) -> bool:
+        """Whether unfiltered keywords are ranked from memory now (else by FTS5)."""
+        return self._keywords is not None and self._keywords.ready
+
     def _ordering(self, floor: float, viewer: Viewer | None) -> Ordering:
         boost = None
         if viewer is not None:
@@ -173,8 +181,9 @@ class SearchService:
     def _keyword_ranking(self, query: str, filters: Filters) -> list[int]:
         with self._sessions() as session:
             found = keyword_search(
-                session, query, filters=filters, limit=self.options.candidate_pool
-            )
+                session, query, filters=filters, limit=self.options.candidate_pool,
+                memory=self._keywords,
+            )  # fmt: skip
         return [product_id for product_id, _ in found]
 
     def _vector_scores(self, query: str, filters: Filters) -> list[dict[int, float]]:

@@ -13,6 +13,7 @@ from sesame.catalog.models.operations import (
     CatalogUpload,
     Change,
     IndexJob,
+    KeywordLog,
     Verification,
 )
 from sesame.catalog.models.people import (
@@ -46,6 +47,7 @@ __all__ = [
     "Conversation",
     "Embedding",
     "IndexJob",
+    "KeywordLog",
     "Message",
     "MessageTranslation",
     "Preference",

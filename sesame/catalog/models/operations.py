@@ -1,4 +1,4 @@
-"""How the platform runs: verifications, the audit trail, index jobs, the change log
+"""How the platform runs: verifications, the audit trail, index jobs, the change logs
 and catalog uploads."""
 
 from __future__ import annotations
@@ -82,6 +82,21 @@ class Change(Base):
     kind: Mapped[str] = mapped_column(String(16))  # "product" | "supplier"
     entity_id: Mapped[int] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class KeywordLog(Base):
+    """Products whose keyword text changed, written by SQLite triggers (migration 0008).
+
+    The in-memory keyword index (``sesame.catalog.keyword_memory``) follows it, so a
+    search sees a product's new title as soon as its transaction has committed.
+    """
+
+    __tablename__ = "keyword_log"
+    # Ids never reused, even after pruning: a follower's mark stays meaningful.
+    __table_args__ = ({"sqlite_autoincrement": True},)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    product_id: Mapped[int] = mapped_column(Integer)
 
 
 class CatalogUpload(Base):
