@@ -106,8 +106,7 @@ def _by_supplier(
 ) -> _Ranked:  # fmt: skip
     """Supplier id -> its best products (id, blended score), exact ones first."""
     with sessions() as session:
-        owners = repo.product_suppliers(session, relevance)
-        trust = repo.supplier_trust(session, set(owners.values()))
+        owners, trust = repo.owners_and_trust(session, relevance)
     places = {pid: n for n, pid in enumerate(exact)}
     by_supplier: dict[int, list[tuple[int, float]]] = {}
     for product_id, score in relevance.items():
