@@ -88,6 +88,18 @@ def finish(session: Session, job: Claimed, worker: str, *, error: str | None = N
     return bool(getattr(result, "rowcount", 0))
 
 
+def superseded(session: Session, job: Claimed) -> bool:
+    """Whether the same target was queued again after this job was: a change came while it
+    ran, so the newer job (which reads the target after that change) does the work."""
+    newer = session.scalar(
+        select(IndexJob.id)
+        .where(IndexJob.kind == job.kind, IndexJob.target_id == job.target_id,
+               IndexJob.id > job.id)
+        .limit(1)
+    )  # fmt: skip
+    return newer is not None
+
+
 def extend(session: Session, job: Claimed, worker: str, lease: timedelta = LEASE) -> bool:
     """Renew the lease of a long job (an upload) that this worker still holds."""
     result = session.execute(

@@ -147,9 +147,10 @@ class IndexWorker:
             if not jobs.finish(session, job, self.name, error=loaded.failure):
                 session.rollback()  # our lease ran out and another worker took the job
                 return EmbedResult()
-            product = session.get(Product, loaded.product_id)
-            if product is None:
-                return EmbedResult()
+            # Locked (PostgreSQL) before the check, so a change cannot land in between.
+            product = session.get(Product, loaded.product_id, with_for_update=True)
+            if product is None or jobs.superseded(session, job):
+                return EmbedResult()  # what we read may be stale; the product stays pending
             result = EmbedResult()
             if encoded is not None:
                 result = embedder.store(session, encoded, {loaded.external_id: product.id})

@@ -165,7 +165,8 @@ def _drop_vectors(session: Session, product_id: int, source_key: str) -> None:
 
 
 def _queue(session: Session, product: Product) -> None:
-    product.status, product.status_reason = "pending", None
+    # updated_at too: the row changes, so a worker that holds it locked is waited for.
+    product.status, product.status_reason, product.updated_at = "pending", None, utcnow()
     jobs.enqueue(session, "product", product.id)
 
 
