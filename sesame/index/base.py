@@ -46,6 +46,17 @@ class VectorIndex(Protocol):
         """The ``min(limit, matching)`` best hits, by score desc then id asc."""
         ...
 
+    def best_products(
+        self,
+        vector: NDArray[np.float32],
+        limit: int,
+        filters: Filters | None = None,
+        *,
+        kind: VectorKind | None = None,
+    ) -> dict[int, float]:
+        """Product id -> its best score among ``search``'s hits (payloads left undecoded)."""
+        ...
+
     def search_many(
         self,
         vectors: NDArray[np.float32],

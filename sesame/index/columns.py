@@ -10,8 +10,8 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import threading
-from collections.abc import Iterator, Sequence
-from typing import Any
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any, TypeVar
 
 import numpy as np
 from numpy.typing import NDArray
@@ -19,6 +19,9 @@ from numpy.typing import NDArray
 from sesame.core.filters import Condition, Op, Payload, ValueType, payload_types
 from sesame.index.base import Hit
 
+R = TypeVar("R")
+# What a search makes of its FAISS result row: (columns, vocabularies, scores, positions).
+Decoder = Callable[["Columns", dict[str, "Vocab"], NDArray[np.float32], NDArray[np.int64]], R]
 TYPES = payload_types()
 VOCAB_FIELDS = tuple(name for name, t in TYPES.items() if t is ValueType.KEYWORD)
 _DTYPES = {ValueType.KEYWORD: np.int32, ValueType.FLAG: np.bool_}
@@ -199,3 +202,14 @@ def hits_at(cols: Columns, vocab: dict[str, Vocab], scores: NDArray[np.float32],
     ]
     hits.sort(key=lambda h: (-h.score, h.id))
     return hits
+
+
+def best_products_at(cols: Columns, vocab: dict[str, Vocab], scores: NDArray[np.float32],
+                     positions: NDArray[np.int64]) -> dict[int, float]:  # fmt: skip
+    """Product id -> its best score among the FAISS result positions (-1: none)."""
+    ok = positions >= 0
+    order = np.argsort(-scores[ok], kind="stable")
+    products = cols["product_id"][positions[ok][order]]
+    best = scores[ok][order]
+    unique, first = np.unique(products, return_index=True)
+    return dict(zip(unique.tolist(), best[first].tolist(), strict=True))

@@ -96,3 +96,14 @@ def rebuilt(old: Any, kind: Kind, dim: int, params: FaissParams,
     for chunk in rows(old, keep):
         add(index, chunk)
     return index
+
+
+def wanted_kind(params: FaissParams, alive: int) -> Kind:
+    """The kind ``params`` ask for at ``alive`` vectors (``auto``: HNSW from ``exact_below``)."""
+    match params.index_type:
+        case "flat":
+            return "flat"
+        case "hnsw":
+            return "hnsw"
+        case _:
+            return "hnsw" if alive >= params.exact_below else "flat"

@@ -29,8 +29,11 @@ from sesame.index.checks import check_batch, check_ids, check_queries, check_que
 from sesame.index.columns import (
     VOCAB_FIELDS,
     Columns,
+    Decoder,
+    R,
     RWLock,
     Vocab,
+    best_products_at,
     encode_payloads,
     filter_mask,
     hits_at,
@@ -42,6 +45,7 @@ from sesame.index.idmap import IdMap
 
 __all__ = ["FILE_NAME", "FaissIndex", "FaissParams"]
 logger = logging.getLogger(__name__)
+_NOTHING = (np.empty(0, np.float32), np.empty(0, np.int64))  # a result row without hits
 
 
 class FaissIndex:
@@ -116,7 +120,14 @@ class FaissIndex:
         """The ``min(limit, matching)`` best hits, by score desc then id asc."""
         q = check_query(vector, self.dim, limit)
         set_threads(self.params.search_threads)
-        return self._search(q, limit, filters, kind, None)[0]
+        return self._search(q, limit, filters, kind, None, hits_at)[0]
+
+    def best_products(self, vector: NDArray[np.float32], limit: int, filters: Filters | None = None,
+                      *, kind: VectorKind | None = None) -> dict[int, float]:  # fmt: skip
+        """Product id -> its best score among ``search``'s hits; no payload is decoded."""
+        q = check_query(vector, self.dim, limit)
+        set_threads(self.params.search_threads)
+        return self._search(q, limit, filters, kind, None, best_products_at)[0]
 
     def search_many(
         self,
@@ -132,7 +143,7 @@ class FaissIndex:
         if not len(q):
             return []
         set_threads(min(len(q), os.cpu_count() or 1))
-        return self._search(q, limit, filters, kind, min_score)
+        return self._search(q, limit, filters, kind, min_score, hits_at)
 
     def count(self) -> int:
         with self._lock.read():
@@ -186,7 +197,8 @@ class FaissIndex:
         return Searcher(self._index, storage, hnsw, self.ef_search, self.params.exact_filter_max)
 
     def _search(self, q: NDArray[np.float32], limit: int, filters: Filters | None,
-                kind: VectorKind | None, min_score: float | None) -> list[list[Hit]]:  # fmt: skip
+                kind: VectorKind | None, min_score: float | None, decode: Decoder[R]
+                ) -> list[R]:  # fmt: skip
         conditions = conditions_for(filters, kind)
         with self._lock.read():
             mask = filter_mask(self._cols, self._vocab, conditions) if conditions else None
@@ -194,14 +206,13 @@ class FaissIndex:
                 mask = self._cols["alive"]
             kept = len(self._pos) if mask is None else int(np.count_nonzero(mask))
             if kept == 0:
-                return [[] for _ in q]
-            scores, positions = self._searcher().route(
-                q, min(limit, kept), mask, self._cols["alive"], kept
-            )
+                return [decode(self._cols, self._vocab, *_NOTHING) for _ in q]
+            scores, positions = self._searcher().route(q, min(limit, kept), mask,
+                                                       self._cols["alive"], kept)  # fmt: skip
             if min_score is not None:  # left out before their payloads are decoded
                 positions = np.where(scores >= min_score, positions, -1)
             return [
-                hits_at(self._cols, self._vocab, s, p)
+                decode(self._cols, self._vocab, s, p)
                 for s, p in zip(scores, positions, strict=True)
             ]
 
@@ -227,18 +238,9 @@ class FaissIndex:
         """Compact when tombstones pile up; switch flat -> HNSW when ``auto`` grows past."""
         alive = len(self._pos)
         if self._dead and self._dead > self.params.compact_fraction * self._cols.size:
-            self._rebuild(self._wanted_kind(alive))
-        elif self.index_type == "flat" and self._wanted_kind(alive) == "hnsw":
+            self._rebuild(build.wanted_kind(self.params, alive))
+        elif self.index_type == "flat" and build.wanted_kind(self.params, alive) == "hnsw":
             self._rebuild("hnsw")
-
-    def _wanted_kind(self, alive: int) -> Kind:
-        match self.params.index_type:
-            case "flat":
-                return "flat"
-            case "hnsw":
-                return "hnsw"
-            case _:
-                return "hnsw" if alive >= self.params.exact_below else "flat"
 
     def _rebuild(self, kind: Kind) -> None:
         """Build a new index of the live vectors, then swap it in.

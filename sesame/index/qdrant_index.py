@@ -175,6 +175,28 @@ class QdrantIndex:
             ).points
         return _hits(points)
 
+    def best_products(
+        self,
+        vector: NDArray[np.float32],
+        limit: int,
+        filters: Filters | None = None,
+        *,
+        kind: VectorKind | None = None,
+    ) -> dict[int, float]:
+        """Product id -> its best score among ``search``'s hits; only ``product_id`` is sent."""
+        q = check_query(vector, self.dim, limit)
+        query_filter = to_qdrant_filter(conditions_for(filters, kind))
+        with self._guard():
+            points = self._client.query_points(
+                self.collection, query=q[0].tolist(), limit=limit, query_filter=query_filter,
+                with_payload=["product_id"],
+            ).points  # fmt: skip
+        best: dict[int, float] = {}
+        for point in points:
+            product, score = int((point.payload or {})["product_id"]), float(point.score)
+            best[product] = max(score, best.get(product, score))
+        return best
+
     def search_many(
         self,
         vectors: NDArray[np.float32],

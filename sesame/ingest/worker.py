@@ -137,8 +137,10 @@ class IndexWorker:
             jobs.finish(session, job, self.name, error=error)
 
     def _index(self, job: jobs.Claimed, embedder: Embedder) -> None:
-        loaded = self._load(job.target_id)
-        if loaded is None:  # deleted since it was queued
+        with self._sessions() as session:  # checked before the photos are decoded and encoded
+            stale = jobs.superseded(session, job)
+        loaded = None if stale else self._load(job.target_id)
+        if loaded is None:  # a newer job does the work, or it was deleted since it was queued
             self._finish(job)
             return
         encoded = embedder.encode(self._sessions, [loaded.work]) if not loaded.failure else None

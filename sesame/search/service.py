@@ -87,8 +87,7 @@ class SearchService:
         encoder, index = self._encoder(), self._index()
         checked = self.check_filters(filters)
         vector = encoder.encode_images([image])[0]
-        hits = index.search(vector, self.options.candidate_pool, checked, kind="image")
-        relevance = best_per_key((hit.payload.product_id, hit.score) for hit in hits)
+        relevance = index.best_products(vector, self.options.candidate_pool, checked, kind="image")
         floor = self.options.min_score_image if min_score is None else min_score
         result = group(self._sessions, Candidates(relevance), self._ordering(floor, viewer),
                        limit=page_limit, offset=offset, mode="image")  # fmt: skip
@@ -192,8 +191,7 @@ class SearchService:
         vector = self._query_vectors.vector(encoder, query)
 
         def search(kind: VectorKind) -> dict[int, float]:
-            hits = index.search(vector, self.options.candidate_pool, filters, kind=kind)
-            return best_per_key((h.payload.product_id, h.score) for h in hits)
+            return index.best_products(vector, self.options.candidate_pool, filters, kind=kind)
 
         # The two walks release the GIL: on two cores, one query's walks run side by side.
         descriptions = _beside(lambda: search("text"), "vectors")

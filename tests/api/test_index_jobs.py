@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from sesame.accounts.tokens import Principal
 from sesame.catalog import jobs
@@ -61,6 +63,42 @@ def test_a_job_that_read_the_product_before_a_new_photo_leaves_it_to_the_newer_j
         runtime.close()
 
 
+def test_a_job_superseded_before_it_starts_reads_and_encodes_nothing(
+    ingested_data_dir: Path, tiny_clip_checkpoint: Path, tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:  # fmt: skip
+    data = tmp_path / "data"
+    shutil.copytree(ingested_data_dir, data)
+    runtime = open_runtime(api_settings(data, tiny_clip_checkpoint))
+    try:
+        with runtime.session() as session:
+            row = session.scalars(select(Product.id).order_by(Product.id).limit(1)).one()
+        with session_scope(runtime.session) as session:
+            jobs.enqueue(session, "product", row)
+        claim = jobs.claim
+
+        def claim_then_change(session: Session, *args: Any, **kwargs: Any) -> list[jobs.Claimed]:
+            claimed = claim(session, *args, **kwargs)
+            jobs.enqueue(session, "product", row)  # the product changes before the work starts
+            return claimed
+
+        worker = runtime.index_worker()
+        read, loads = worker._load, []
+        monkeypatch.setattr(worker, "_load", lambda pid: loads.append(pid) or read(pid))
+        monkeypatch.setattr(jobs, "claim", claim_then_change)
+        assert worker.run_once() == 1
+        assert loads == []  # nothing read, decoded or encoded for the stale job...
+        assert queued(runtime, row) == 1  # ...which is done, and the newer one waits
+        monkeypatch.setattr(jobs, "claim", claim)
+        assert worker.run_once() == 1
+        assert loads == [row]
+        assert queued(runtime, row) == 0
+        with runtime.session() as session:
+            assert session.get_one(Product, row).status == "indexed"
+    finally:
+        runtime.close()
+
+
 def state(runtime: Runtime, row: int, sha: str) -> tuple[str, int, int]:
     """The product's status, its vectors for the photo, and its queued jobs."""
     with runtime.session() as session:
@@ -70,3 +108,9 @@ def state(runtime: Runtime, row: int, sha: str) -> tuple[str, int, int]:
         queued = IndexJob.target_id == row, IndexJob.state == "queued"
         waiting = session.scalar(select(func.count()).where(*queued))
     return status, vectors or 0, waiting or 0
+
+
+def queued(runtime: Runtime, row: int) -> int:
+    with runtime.session() as session:
+        waiting = IndexJob.target_id == row, IndexJob.state == "queued"
+        return session.scalar(select(func.count()).where(*waiting)) or 0

@@ -117,6 +117,7 @@ def test_an_empty_index_finds_nothing(backend: str, tmp_path: Path) -> None:
     index = open_backend(backend, tmp_path)
     assert index.search(QUERIES[0], 10) == []
     assert index.search(QUERIES[0], 10, Filters(verified_only=True)) == []
+    assert index.best_products(QUERIES[0], 10, kind="image") == {}
     assert index.count() == 0
     assert index.ids() == set()
     index.delete([1, 2])
@@ -185,6 +186,28 @@ def test_a_score_floor_leaves_out_exactly_the_hits_under_it(loaded: Scenario, ca
     for q, hit in zip(QUERIES, at, strict=True):
         [got] = loaded.index.search_many(q[None], 30, f.filters, kind=f.kind, min_score=hit.score)
         assert hit.id in {h.id for h in got}
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_best_products_are_each_products_best_score_among_the_hits(
+    backend: str, tmp_path: Path
+) -> None:
+    index = open_backend(backend, tmp_path)
+    ids = list(range(300))  # five vectors per product, so products meet in every result
+    payloads = [dataclasses.replace(p, product_id=i % 60)
+                for i, p in zip(ids, make_payloads(ids, seed=3), strict=True)]  # fmt: skip
+    index.upsert(ids, unit_vectors(300, DIM, seed=4), payloads)
+    collapsed = 0  # hits whose product already had a better one
+    for f in (FILTER_CASES["none"], FILTER_CASES["combined"], FILTER_CASES["very-selective"]):
+        for q in QUERIES:
+            hits = find(index, q, 100, f)
+            want: dict[int, float] = {}
+            for h in hits:
+                want[h.payload.product_id] = max(h.score, want.get(h.payload.product_id, h.score))
+            assert index.best_products(q, 100, f.filters, kind=f.kind) == pytest.approx(want)
+            collapsed += len(hits) - len(want)
+    assert collapsed > 0
+    index.close()
 
 
 def test_an_empty_batch_finds_nothing_and_a_bad_one_is_refused(loaded: Scenario) -> None:
