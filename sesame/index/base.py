@@ -65,9 +65,12 @@ class VectorIndex(Protocol):
         *,
         kind: VectorKind | None = None,
         min_score: float | None = None,
+        beam: int | None = None,
     ) -> list[list[Hit]]:
         """``search`` for each row of ``vectors``, in one call (the backend may use every core);
-        hits scoring under ``min_score`` are left out of the ``limit`` best."""
+        hits scoring under ``min_score`` are left out of the ``limit`` best. ``beam``: how
+        wide a graph search looks (HNSW efSearch; at least ``limit``), None for the
+        configured width; a narrow beam still finds near-duplicates (``search.offers``)."""
         ...
 
     def count(self) -> int: ...

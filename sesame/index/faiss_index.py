@@ -137,13 +137,14 @@ class FaissIndex:
         *,
         kind: VectorKind | None = None,
         min_score: float | None = None,
+        beam: int | None = None,
     ) -> list[list[Hit]]:
         """``search`` for each row, in one FAISS call spread over every core."""
         q = check_queries(vectors, self.dim, limit)
         if not len(q):
             return []
         set_threads(min(len(q), os.cpu_count() or 1))
-        return self._search(q, limit, filters, kind, min_score, hits_at)
+        return self._search(q, limit, filters, kind, min_score, hits_at, beam)
 
     def count(self) -> int:
         with self._lock.read():
@@ -191,14 +192,14 @@ class FaissIndex:
 
     # -- search internals -------------------------------------------------------------
 
-    def _searcher(self) -> Searcher:
+    def _searcher(self, beam: int | None) -> Searcher:
+        ef, storage = beam or self.ef_search, build.storage(self._index)
         hnsw = self.index_type == "hnsw"
-        storage = build.storage(self._index)
-        return Searcher(self._index, storage, hnsw, self.ef_search, self.params.exact_filter_max)
+        return Searcher(self._index, storage, hnsw, ef, self.params.exact_filter_max)
 
     def _search(self, q: NDArray[np.float32], limit: int, filters: Filters | None,
-                kind: VectorKind | None, min_score: float | None, decode: Decoder[R]
-                ) -> list[R]:  # fmt: skip
+                kind: VectorKind | None, min_score: float | None, decode: Decoder[R],
+                beam: int | None = None) -> list[R]:  # fmt: skip
         conditions = conditions_for(filters, kind)
         with self._lock.read():
             mask = filter_mask(self._cols, self._vocab, conditions) if conditions else None
@@ -207,8 +208,8 @@ class FaissIndex:
             kept = len(self._pos) if mask is None else int(np.count_nonzero(mask))
             if kept == 0:
                 return [decode(self._cols, self._vocab, *_NOTHING) for _ in q]
-            scores, positions = self._searcher().route(q, min(limit, kept), mask,
-                                                       self._cols["alive"], kept)  # fmt: skip
+            scores, positions = self._searcher(beam).route(q, min(limit, kept), mask,
+                                                           self._cols["alive"], kept)  # fmt: skip
             if min_score is not None:  # left out before their payloads are decoded
                 positions = np.where(scores >= min_score, positions, -1)
             return [

@@ -205,6 +205,7 @@ class QdrantIndex:
         *,
         kind: VectorKind | None = None,
         min_score: float | None = None,
+        beam: int | None = None,
     ) -> list[list[Hit]]:
         """``search`` for each row, as one batch request."""
         q = check_queries(vectors, self.dim, limit)
@@ -213,9 +214,11 @@ class QdrantIndex:
         query_filter = to_qdrant_filter(conditions_for(filters, kind))
         # Qdrant keeps only scores above its threshold; a hit exactly at the floor stays.
         below = None if min_score is None else float(np.nextafter(np.float32(min_score), -1))
+        server = self._lock is None  # local mode searches exactly: it has no beam to set
+        params = models.SearchParams(hnsw_ef=max(beam, limit)) if beam and server else None
         requests = [
             models.QueryRequest(query=row.tolist(), limit=limit, filter=query_filter,
-                                score_threshold=below, with_payload=True)
+                                score_threshold=below, with_payload=True, params=params)
             for row in q
         ]  # fmt: skip
         with self._guard():

@@ -88,7 +88,10 @@ class Offers:
         # One call, every core. Unfiltered, the graph walk needs no mask and no wider beam,
         # and the floor leaves the (many) non-twins out before their payloads are decoded;
         # a description vector is never that close to a photo's, and is skipped if it is.
-        batches = index.search_many(vectors, NEIGHBOURS, min_score=self.threshold)
+        # A beam of NEIGHBOURS, not the index's wider one: twins are each other's nearest
+        # neighbours, and found all the same (twin recall 1.0, 2.3x faster: bench_twins.py).
+        batches = index.search_many(vectors, NEIGHBOURS, min_score=self.threshold,
+                                    beam=NEIGHBOURS)  # fmt: skip
         for (product_id, _, own_supplier), hits in zip(rows, batches, strict=True):
             best = found[product_id]  # other supplier -> (product, similarity)
             for hit in hits:
