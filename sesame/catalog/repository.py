@@ -66,7 +66,7 @@ def owners_and_trust(
         return {}, {}
     # Core on the session's connection: the ORM layer cost a third of the time for rows
     # that are plain tuples anyway (7.4 -> 4.8 ms for 1,200 ids).
-    rows = session.connection().execute(_OWNERS_AND_TRUST, {"ids": wanted})
+    rows = session.connection().execute(_OWNERS_AND_TRUST, {"ids": wanted}).all()
     now = time.time()
     owners: dict[int, int] = {}
     trust: dict[int, dict[str, Any]] = {}

@@ -108,12 +108,13 @@ def _by_supplier(
     with sessions() as session:
         owners, trust = repo.owners_and_trust(session, relevance)
     places = {pid: n for n, pid in enumerate(exact)}
+    trusted = {sid: trust_score(**signals) for sid, signals in trust.items()}  # once each
     by_supplier: dict[int, list[tuple[int, float]]] = {}
     for product_id, score in relevance.items():
         supplier_id = owners.get(product_id)
         if supplier_id is None:  # deleted since it was indexed
             continue
-        blended = blend(score, trust_score(**trust[supplier_id]), weight)
+        blended = blend(score, trusted[supplier_id], weight)
         by_supplier.setdefault(supplier_id, []).append((product_id, blended))
     for matches in by_supplier.values():
         matches.sort(key=lambda m: (places.get(m[0], len(places)), -m[1], m[0]))
