@@ -9,7 +9,7 @@ from typing import Any, TypeVar
 import numpy as np
 from numpy.typing import NDArray
 from sqlalchemy import bindparam, delete, func, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, joinedload, selectinload
 
 from sesame.catalog.changes import record_change
 from sesame.catalog.columns import payload_of, payloads_by_product
@@ -31,7 +31,7 @@ def product_by_external_id(session: Session, external_id: str) -> Product | None
     return session.scalar(
         select(Product)
         .where(Product.external_id == external_id)
-        .options(selectinload(Product.images), selectinload(Product.supplier))
+        .options(selectinload(Product.images), joinedload(Product.supplier))
     )
 
 
@@ -42,7 +42,7 @@ def products_by_ids(session: Session, ids: Iterable[int]) -> dict[int, Product]:
     rows = session.scalars(
         select(Product)
         .where(Product.id.in_(wanted))
-        .options(selectinload(Product.images), selectinload(Product.supplier))
+        .options(selectinload(Product.images), joinedload(Product.supplier))
     )
     return {row.id: row for row in rows}
 

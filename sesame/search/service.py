@@ -109,17 +109,21 @@ class SearchService:
         checked = self.check_filters(filters)
         info = self._queries.prepare(cleaned, language)
         notes = [info.note] if info.note else []
-        # The keyword side (SQLite/PostgreSQL) runs beside the vector side (the text tower,
-        # the index): both release the GIL, so one query keeps both cores busy.
-        keyword_later = _beside(lambda: self._keyword_ranking(info.searched, checked), "keyword")
+
+        # The keyword side (SQLite/PostgreSQL: ranking, exact titles) runs beside the vector
+        # side (the text tower, the index): both release the GIL, so both cores are busy.
+        def keyword_side() -> tuple[list[int], list[int]]:
+            with self._sessions() as session:
+                exact = exact_matches(session, {cleaned, info.searched}, filters=checked)
+            return self._keyword_ranking(info.searched, checked), exact
+
+        keyword_later = _beside(keyword_side, "keyword")
         vectors: list[dict[int, float]] = []
         try:
             vectors = self._vector_scores(info.searched, checked)
         except ModelUnavailable as exc:  # no weights here: keyword search still answers
             notes.append(f"Keyword search only: {exc.message}")
-        keyword = keyword_later()
-        with self._sessions() as session:
-            exact = exact_matches(session, {cleaned, info.searched}, filters=checked)
+        keyword, exact = keyword_later()
         relevance = rrf_fuse([keyword] + [ranked(v) for v in vectors], self.options.rrf_k)
         relevance |= {pid: max(relevance.get(pid, 0.0), 1.0) for pid in exact}
         similarity = best_per_key((pid, score) for v in vectors for pid, score in v.items())
