@@ -66,6 +66,22 @@ def add_near_duplicates(index: VectorIndex, photos: np.ndarray) -> list[set[int]
     return added
 
 
+def timed_pages(
+    index: VectorIndex,
+    photos: np.ndarray,
+    search: Callable[[VectorIndex, np.ndarray], list[list[Hit]]],
+) -> tuple[list[float], list[set[int]]]:
+    """Milliseconds per page, and each photo's twins."""
+    times: list[float] = []
+    found: list[set[int]] = []
+    for start in range(0, len(photos), PAGE):
+        began = time.perf_counter()
+        batches = search(index, photos[start : start + PAGE])
+        times.append((time.perf_counter() - began) * 1000)
+        found += twins(batches)
+    return times, found
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--products", type=int, default=100_000)
@@ -96,13 +112,7 @@ def main() -> None:
     print("| --- | --- | --- | --- |")
     recall = 0.0
     for name, search in paths.items():
-        times, found = [], []
-        for start in range(0, len(photos), PAGE):
-            page = photos[start : start + PAGE]
-            began = time.perf_counter()
-            batches = search(index, page)
-            times.append((time.perf_counter() - began) * 1000)
-            found += twins(batches)
+        times, found = timed_pages(index, photos, search)
         hit = sum(len(want & got) for want, got in zip(added, found, strict=True))
         recall = hit / sum(map(len, added))
         print(f"| {name} | {statistics.median(times):.1f} | {sum(map(len, found))} "

@@ -112,12 +112,8 @@ class SearchService:
 
         # The keyword side (SQLite/PostgreSQL: ranking, exact titles) runs beside the vector
         # side (the text tower, the index): both release the GIL, so both cores are busy.
-        def keyword_side() -> tuple[list[int], list[int]]:
-            with self._sessions() as session:
-                exact = exact_matches(session, {cleaned, info.searched}, filters=checked)
-            return self._keyword_ranking(info.searched, checked), exact
-
-        keyword_later = _beside(keyword_side, "keyword")
+        keyword_later = _beside(lambda: self._keyword_side(cleaned, info.searched, checked),
+                                "keyword")  # fmt: skip
         vectors: list[dict[int, float]] = []
         try:
             vectors = self._vector_scores(info.searched, checked)
@@ -180,6 +176,13 @@ class SearchService:
     def check_filters(self, filters: Filters) -> Filters:
         with self._sessions() as session:
             return checked_filters(session, filters)
+
+    def _keyword_side(self, typed: str, searched: str, filters: Filters
+                      ) -> tuple[list[int], list[int]]:  # fmt: skip
+        """The keyword ranking, and the exact title and model-number matches."""
+        with self._sessions() as session:
+            exact = exact_matches(session, {typed, searched}, filters=filters)
+        return self._keyword_ranking(searched, filters), exact
 
     def _keyword_ranking(self, query: str, filters: Filters) -> list[int]:
         with self._sessions() as session:
