@@ -5,7 +5,9 @@ Loads the index of `scripts/bench_api.py`'s catalog (built when missing), adds n
 and times the twin lookup for pages of 20 photos along three paths:
 - a search filtered to image vectors, then every one of the 50 hits decoded (the first path);
 - unfiltered, with the twin threshold as a score floor, at the index's beam (efSearch 128);
-- the same with a beam of 50, as wide as the hits looked at (the path in use).
+- the same with a beam of 50, as wide as the hits looked at;
+- a first look 16 wide, and 50 wide again only for a photo whose 16 hits are all twins
+  (the path in use).
 Each path's twin recall is the share of the added near-duplicates it finds; the script stops
 if the path in use misses one.
 
@@ -30,7 +32,7 @@ from sesame.embeddings.weights import resolve_weights
 from sesame.index.base import Hit, VectorIndex
 from sesame.index.factory import open_index
 from sesame.index.faiss_index import FaissIndex
-from sesame.search.offers import NEIGHBOURS
+from sesame.search.offers import FIRST_LOOK, NEIGHBOURS, twin_hits
 from sesame.settings import SearchSettings
 
 THRESHOLD = SearchSettings().duplicate_threshold  # the default twin threshold
@@ -103,8 +105,11 @@ def main() -> None:
         f"score floor, beam {index.ef_search}": lambda ix, q: ix.search_many(
             q, NEIGHBOURS, min_score=THRESHOLD
         ),
-        f"score floor, beam {NEIGHBOURS} (in use)": lambda ix, q: ix.search_many(
+        f"score floor, beam {NEIGHBOURS}": lambda ix, q: ix.search_many(
             q, NEIGHBOURS, min_score=THRESHOLD, beam=NEIGHBOURS
+        ),
+        f"first look {FIRST_LOOK} wide, {NEIGHBOURS} if full (in use)": lambda ix, q: twin_hits(
+            ix, q, THRESHOLD
         ),
     }
     print(f"{index.count()} vectors ({index.index_type}, {index.storage}), pages of {PAGE} photos")

@@ -14,6 +14,7 @@ from numpy.typing import NDArray
 from qdrant_client import QdrantClient
 
 from sesame.index.qdrant_index import QdrantIndex
+from sesame.search.offers import FIRST_LOOK, NEIGHBOURS, twin_hits
 from tests.index import make_payloads, unit_vectors
 from tests.index.test_congruence import BACKENDS, DIM, open_backend
 
@@ -63,3 +64,22 @@ def test_a_qdrant_server_is_sent_the_beam_and_local_mode_is_not(tmp_path: Path) 
     local = open_backend("qdrant-memory", tmp_path)
     local.upsert([1, 2], unit_vectors(2, DIM, seed=7), make_payloads([1, 2], seed=7))
     assert len(local.search_many(unit_vectors(1, DIM, seed=8), 2, beam=2)[0]) == 2  # no warning
+
+
+@pytest.mark.parametrize("backend", ["faiss-flat", "faiss-hnsw-sq8", "qdrant-memory"])
+def test_twin_hits_look_wider_only_for_a_photo_with_many_twins(
+    backend: str, tmp_path: Path
+) -> None:
+    index = open_backend(backend, tmp_path)
+    base = unit_vectors(2000, DIM, seed=9)
+    index.upsert(list(range(2000)), base, make_payloads(range(2000), seed=9))
+    crowd = np.repeat(base[:1], 30, axis=0)  # 30 twins of photo 0: more than a first look
+    twins = np.concatenate([near(crowd, seed=10)[::TWINS_EACH], near(base[1:2], seed=11)])
+    ids = list(range(10_000, 10_000 + len(twins)))
+    index.upsert(ids, twins, make_payloads(ids, seed=10))
+    found = twin_hits(index, base[:3], threshold=0.95)
+    assert [len(hits) for hits in found] == [31, TWINS_EACH + 1, 1]  # each photo finds itself
+    assert FIRST_LOOK < 31 <= NEIGHBOURS
+    wide = index.search_many(base[:3], NEIGHBOURS, min_score=0.95)
+    assert [{h.id for h in hits} for hits in found] == [{h.id for h in hits} for hits in wide]
+    index.close()
