@@ -8,6 +8,7 @@ not find it), and the newer job must index the photo.
 from __future__ import annotations
 
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -26,77 +27,79 @@ from tests.api.conftest import api_settings
 from tests.api.shop_world import jpeg, photo_of
 
 
-def test_a_job_that_read_the_product_before_a_new_photo_leaves_it_to_the_newer_job(
-    ingested_data_dir: Path, tiny_clip_checkpoint: Path, tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:  # fmt: skip
+@pytest.fixture
+def runtime(ingested_data_dir: Path, tiny_clip_checkpoint: Path, tmp_path: Path
+            ) -> Iterator[Runtime]:  # fmt: skip
+    """A runtime over a copy of the ingested demo catalog."""
     data = tmp_path / "data"
     shutil.copytree(ingested_data_dir, data)
-    runtime = open_runtime(api_settings(data, tiny_clip_checkpoint))
+    opened = open_runtime(api_settings(data, tiny_clip_checkpoint))
     try:
-        with runtime.session() as session:
-            product = session.scalars(select(Product).order_by(Product.id).limit(1)).one()
-            row, external, owner = product.id, product.external_id, product.supplier_id
-        with session_scope(runtime.session) as session:
-            jobs.enqueue(session, "product", row)
-        seller = Principal(account_id=1, kind="supplier", language="en", supplier_id=owner,
-                           name="Wei")  # fmt: skip
-        photo = jpeg(photo_of("table", 99, colour="purple", pattern="dotted"), 95)
-        worker = runtime.index_worker()
-        read = worker._load
-        added: list[str] = []
-
-        def read_then_change(product_id: int) -> _Loaded | None:
-            loaded = read(product_id)  # the worker has the old version in hand...
-            if not added:  # ...when the supplier adds a photo
-                added.append(runtime.products.add_image(seller, external, photo).sha256)
-            return loaded
-
-        monkeypatch.setattr(worker, "_load", read_then_change)
-
-        assert worker.run_once() == 1
-        # Not "indexed": the photo is not searchable yet, and the newer job is queued.
-        assert state(runtime, row, added[0]) == ("pending", 0, 1)
-        assert worker.run_once() == 1
-        assert state(runtime, row, added[0]) == ("indexed", 1, 0)
+        yield opened
     finally:
-        runtime.close()
+        opened.close()
+
+
+def queue_first_product(runtime: Runtime) -> tuple[int, str, int]:
+    """An indexing job for the first product; its row id, external id and supplier."""
+    with runtime.session() as session:
+        product = session.scalars(select(Product).order_by(Product.id).limit(1)).one()
+        row, external, owner = product.id, product.external_id, product.supplier_id
+    with session_scope(runtime.session) as session:
+        jobs.enqueue(session, "product", row)
+    return row, external, owner
+
+
+def test_a_job_that_read_the_product_before_a_new_photo_leaves_it_to_the_newer_job(
+    runtime: Runtime, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    row, external, owner = queue_first_product(runtime)
+    seller = Principal(account_id=1, kind="supplier", language="en", supplier_id=owner,
+                       name="Wei")  # fmt: skip
+    photo = jpeg(photo_of("table", 99, colour="purple", pattern="dotted"), 95)
+    worker = runtime.index_worker()
+    read = worker._load
+    added: list[str] = []
+
+    def read_then_change(product_id: int) -> _Loaded | None:
+        loaded = read(product_id)  # the worker has the old version in hand...
+        if not added:  # ...when the supplier adds a photo
+            added.append(runtime.products.add_image(seller, external, photo).sha256)
+        return loaded
+
+    monkeypatch.setattr(worker, "_load", read_then_change)
+
+    assert worker.run_once() == 1
+    # Not "indexed": the photo is not searchable yet, and the newer job is queued.
+    assert state(runtime, row, added[0]) == ("pending", 0, 1)
+    assert worker.run_once() == 1
+    assert state(runtime, row, added[0]) == ("indexed", 1, 0)
 
 
 def test_a_job_superseded_before_it_starts_reads_and_encodes_nothing(
-    ingested_data_dir: Path, tiny_clip_checkpoint: Path, tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:  # fmt: skip
-    data = tmp_path / "data"
-    shutil.copytree(ingested_data_dir, data)
-    runtime = open_runtime(api_settings(data, tiny_clip_checkpoint))
-    try:
-        with runtime.session() as session:
-            row = session.scalars(select(Product.id).order_by(Product.id).limit(1)).one()
-        with session_scope(runtime.session) as session:
-            jobs.enqueue(session, "product", row)
-        claim = jobs.claim
+    runtime: Runtime, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    row, _, _ = queue_first_product(runtime)
+    claim = jobs.claim
 
-        def claim_then_change(session: Session, *args: Any, **kwargs: Any) -> list[jobs.Claimed]:
-            claimed = claim(session, *args, **kwargs)
-            jobs.enqueue(session, "product", row)  # the product changes before the work starts
-            return claimed
+    def claim_then_change(session: Session, *args: Any, **kwargs: Any) -> list[jobs.Claimed]:
+        claimed = claim(session, *args, **kwargs)
+        jobs.enqueue(session, "product", row)  # the product changes before the work starts
+        return claimed
 
-        worker = runtime.index_worker()
-        read, loads = worker._load, []
-        monkeypatch.setattr(worker, "_load", lambda pid: loads.append(pid) or read(pid))
-        monkeypatch.setattr(jobs, "claim", claim_then_change)
-        assert worker.run_once() == 1
-        assert loads == []  # nothing read, decoded or encoded for the stale job...
-        assert queued(runtime, row) == 1  # ...which is done, and the newer one waits
-        monkeypatch.setattr(jobs, "claim", claim)
-        assert worker.run_once() == 1
-        assert loads == [row]
-        assert queued(runtime, row) == 0
-        with runtime.session() as session:
-            assert session.get_one(Product, row).status == "indexed"
-    finally:
-        runtime.close()
+    worker = runtime.index_worker()
+    read, loads = worker._load, []
+    monkeypatch.setattr(worker, "_load", lambda pid: loads.append(pid) or read(pid))
+    monkeypatch.setattr(jobs, "claim", claim_then_change)
+    assert worker.run_once() == 1
+    assert loads == []  # nothing read, decoded or encoded for the stale job...
+    assert queued(runtime, row) == 1  # ...which is done, and the newer one waits
+    monkeypatch.setattr(jobs, "claim", claim)
+    assert worker.run_once() == 1
+    assert loads == [row]
+    assert queued(runtime, row) == 0
+    with runtime.session() as session:
+        assert session.get_one(Product, row).status == "indexed"
 
 
 def state(runtime: Runtime, row: int, sha: str) -> tuple[str, int, int]:
