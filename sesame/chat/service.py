@@ -259,17 +259,16 @@ def _find_or_open(
     session: Session, company_id: int, account_id: int, supplier_id: int, product_id: int | None
 ) -> tuple[Conversation, bool]:
     """The company's conversation with the supplier (about the product), or a new one."""
-    about = (
-        Conversation.product_id.is_(None) if product_id is None
-        else Conversation.product_id == product_id
-    )  # fmt: skip
+    topic = product_id or 0  # the unique index makes a concurrent twin fail, not duplicate
     query = select(Conversation).where(
-        Conversation.buyer_company_id == company_id, Conversation.supplier_id == supplier_id, about
-    )
+        Conversation.buyer_company_id == company_id, Conversation.supplier_id == supplier_id,
+        Conversation.topic == topic,
+    )  # fmt: skip
     if (existing := session.scalar(query)) is not None:
         return existing, False
     conversation = Conversation(buyer_id=account_id, buyer_company_id=company_id,
-                                supplier_id=supplier_id, product_id=product_id)  # fmt: skip
+                                supplier_id=supplier_id, product_id=product_id,
+                                topic=topic)  # fmt: skip
     session.add(conversation)
     try:
         session.commit()

@@ -8,6 +8,7 @@ from sqlalchemy import (
     Boolean,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     String,
     Text,
@@ -79,8 +80,14 @@ class WsTicket(Base):
 
 class Conversation(Base):
     __tablename__ = "conversations"
-    # One conversation between two companies (about one product, or none).
-    __table_args__ = (UniqueConstraint("buyer_company_id", "supplier_id", "product_id"),)
+    # One conversation between two companies per topic: a product's id, or 0 for none.
+    # ``topic`` keeps the product's id when the product is deleted (``product_id`` becomes
+    # NULL), so that conversation never collides with the general one, and two requests
+    # opening the general conversation at once cannot make two (NULLs never collide).
+    __table_args__ = (
+        UniqueConstraint("buyer_company_id", "supplier_id", "product_id"),
+        Index("ux_conversations_topic", "buyer_company_id", "supplier_id", "topic", unique=True),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     buyer_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"), index=True)
@@ -94,6 +101,7 @@ class Conversation(Base):
     product_id: Mapped[int | None] = mapped_column(
         ForeignKey("products.id", ondelete="SET NULL"), nullable=True
     )
+    topic: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
