@@ -5,7 +5,6 @@ upgrades without losing any."""
 
 from __future__ import annotations
 
-import warnings
 from datetime import UTC, datetime
 from typing import Any
 
@@ -20,23 +19,16 @@ from sesame.catalog import repository as repo
 from sesame.catalog.db import _alembic_config, make_engine
 from sesame.catalog.models import Conversation
 from sesame.chat.service import _find_or_open
+from tests.catalog.rows import adder, tables_at
 
 NOW = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
 
 
 def fill(engine: Engine, revision: str) -> dict[str, int]:
     """A supplier with a product, and a buyer company with an account, at ``revision``."""
-    command.upgrade(_alembic_config(engine), revision)
-    meta = sa.MetaData()
-    with warnings.catch_warnings():  # products' lower(title) index is not reflected: unused
-        warnings.simplefilter("ignore", sa.exc.SAWarning)
-        meta.reflect(engine)
-    t = meta.tables
+    tables = tables_at(engine, revision)
     with engine.begin() as db:
-
-        def add(table: str, **values: Any) -> int:
-            return int(db.execute(t[table].insert().values(**values)).inserted_primary_key[0])
-
+        add = adder(db, tables)
         common = {"content_hash": "x", "updated_at": NOW}
         supplier = add("suppliers", external_id="sup-1", name="Foshan Iron", country="CN",
                        city="Foshan", province="Guangdong", languages=["zh"],

@@ -5,16 +5,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import Any
 
 import sqlalchemy as sa
-from alembic import command
 
 from sesame.accounts.tokens import hash_token
-from sesame.catalog.db import _alembic_config, make_engine
+from sesame.catalog.db import make_engine
 from sesame.runtime.web import create_app
 from sesame.settings import LimitSettings, Settings
 from tests.api.chat_world import bearer
+from tests.catalog.rows import adder, tables_at
 from tests.conftest import serving
 
 NOW = datetime(2026, 11, 30, 12, 0, tzinfo=UTC)
@@ -25,15 +24,9 @@ def fill_at_0004(url: str) -> None:
     """What a 0004 database holds: a verified supplier with a product, a buyer, staff,
     a conversation with messages and a translation."""
     engine = make_engine(url)
-    command.upgrade(_alembic_config(engine), "0004")
-    meta = sa.MetaData()
-    meta.reflect(engine)
-    t = meta.tables
+    t = tables_at(engine, "0004")
     with engine.begin() as db:
-
-        def add(table: str, **values: Any) -> int:
-            return int(db.execute(t[table].insert().values(**values)).inserted_primary_key[0])
-
+        add = adder(db, t)
         common = {"content_hash": "x", "updated_at": NOW}
         supplier = add("suppliers", external_id="sup-cn-old", name="Old Foshan", country="CN",
                        city="Foshan", province="Guangdong", languages=["zh"], verified=True,
