@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import errno
 import logging
+import math
+from typing import Any
 
 from fastapi import FastAPI, Request
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from sqlalchemy.exc import OperationalError
 
@@ -56,8 +60,26 @@ async def sesame_error_handler(_request: Request, exc: Exception) -> JSONRespons
     return JSONResponse({"detail": exc.message}, status_code=status, headers=headers)
 
 
+async def validation_error_handler(_request: Request, exc: Exception) -> JSONResponse:
+    """FastAPI's 422, with what was sent made JSON-safe: Python's JSON reader accepts NaN
+    and Infinity, which the error then echoes and no JSON response may hold (it was a 500)."""
+    assert isinstance(exc, RequestValidationError)
+    return JSONResponse({"detail": _json_safe(jsonable_encoder(exc.errors()))}, status_code=422)
+
+
+def _json_safe(value: Any) -> Any:
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)  # "inf", "-inf", "nan"
+    if isinstance(value, dict):
+        return {key: _json_safe(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_json_safe(item) for item in value]
+    return value
+
+
 def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(SesameError, sesame_error_handler)
+    app.add_exception_handler(RequestValidationError, validation_error_handler)
     app.add_exception_handler(OperationalError, storage_error_handler)
     app.add_exception_handler(OSError, os_error_handler)
 

@@ -199,3 +199,13 @@ def test_a_missing_model_gives_503_with_the_fix_and_keyword_search_still_works(
         assert text.json()["mode"] == "keyword"
         assert text.json()["results"]
         assert "Keyword search only" in text.json()["notes"][0]
+
+
+@pytest.mark.parametrize("body", ["Infinity", "NaN", '{"query": "mug", "min_score": -Infinity}'])
+def test_nan_and_infinity_in_a_body_are_422_not_500(client: TestClient, body: str) -> None:
+    # Python's JSON reader accepts them; the 422 that echoes them must still be JSON.
+    response = client.post(
+        "/v1/search/text", content=body, headers={"content-type": "application/json"}
+    )
+    assert response.status_code == 422, response.text
+    assert response.json()["detail"]
