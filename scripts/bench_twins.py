@@ -2,7 +2,7 @@
 
 Loads the index of `scripts/bench_api.py`'s catalog (built when missing), adds near-duplicates
 (1-3 vectors at cosine 0.96-0.99, from other suppliers) of every fourth photo, in memory only,
-and times the twin lookup for pages of 20 photos along three paths:
+and times the twin lookup for pages of 20 photos along four paths:
 - a search filtered to image vectors, then every one of the 50 hits decoded (the first path);
 - unfiltered, with the twin threshold as a score floor, at the index's beam (efSearch 128);
 - the same with a beam of 50, as wide as the hits looked at;
@@ -61,7 +61,7 @@ def add_near_duplicates(index: VectorIndex, photos: np.ndarray) -> list[set[int]
             noise -= noise.dot(source) * source
             vectors.append(cos * source + np.sqrt(1 - cos**2) * noise / np.linalg.norm(noise))
             ids.append(NEW_IDS + len(ids))
-            payloads.append(dataclasses.replace(own, product_id=NEW_IDS + len(ids),
+            payloads.append(dataclasses.replace(own, product_id=ids[-1],
                                                 supplier_id=NEW_IDS + j))  # fmt: skip
             added[i].add(ids[-1])
     index.upsert(ids, np.asarray(vectors, dtype=np.float32), payloads)

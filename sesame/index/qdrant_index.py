@@ -163,17 +163,7 @@ class QdrantIndex:
         kind: VectorKind | None = None,
     ) -> list[Hit]:
         """The ``min(limit, matching)`` best hits, by score desc then id asc."""
-        q = check_query(vector, self.dim, limit)
-        query_filter = to_qdrant_filter(conditions_for(filters, kind))
-        with self._guard():
-            points = self._client.query_points(
-                self.collection,
-                query=q[0].tolist(),
-                limit=limit,
-                query_filter=query_filter,
-                with_payload=True,
-            ).points
-        return _hits(points)
+        return _hits(self._query(vector, limit, filters, kind, with_payload=True))
 
     def best_products(
         self,
@@ -184,18 +174,23 @@ class QdrantIndex:
         kind: VectorKind | None = None,
     ) -> dict[int, float]:
         """Product id -> its best score among ``search``'s hits; only ``product_id`` is sent."""
-        q = check_query(vector, self.dim, limit)
-        query_filter = to_qdrant_filter(conditions_for(filters, kind))
-        with self._guard():
-            points = self._client.query_points(
-                self.collection, query=q[0].tolist(), limit=limit, query_filter=query_filter,
-                with_payload=["product_id"],
-            ).points  # fmt: skip
         best: dict[int, float] = {}
-        for point in points:
+        for point in self._query(vector, limit, filters, kind, with_payload=["product_id"]):
             product, score = int((point.payload or {})["product_id"]), float(point.score)
             best[product] = max(score, best.get(product, score))
         return best
+
+    def _query(self, vector: NDArray[np.float32], limit: int, filters: Filters | None,
+               kind: VectorKind | None, *, with_payload: bool | list[str]
+               ) -> list[models.ScoredPoint]:  # fmt: skip
+        """One query's points, with as much of their payloads as asked for."""
+        q = check_query(vector, self.dim, limit)
+        query_filter = to_qdrant_filter(conditions_for(filters, kind))
+        with self._guard():
+            return self._client.query_points(
+                self.collection, query=q[0].tolist(), limit=limit, query_filter=query_filter,
+                with_payload=with_payload,
+            ).points  # fmt: skip
 
     def search_many(
         self,

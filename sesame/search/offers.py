@@ -87,7 +87,7 @@ class Offers:
         found: dict[int, dict[int, tuple[int, float]]] = {pid: {} for pid in product_ids}
         blobs = [repo.vector_from_bytes(blob) for _, blob, _ in rows]
         vectors = np.array(blobs, dtype=np.float32).reshape(len(rows), index.dim)
-        # One call, every core. Unfiltered, the graph walk needs no mask and no wider beam,
+        # Batched, every core. Unfiltered, the graph walk needs no mask and no wider beam,
         # and the floor leaves the (many) non-twins out before their payloads are decoded;
         # a description vector is never that close to a photo's, and is skipped if it is.
         batches = twin_hits(index, vectors, self.threshold)

@@ -109,7 +109,6 @@ class SearchService:
         checked = self.check_filters(filters)
         info = self._queries.prepare(cleaned, language)
         notes = [info.note] if info.note else []
-
         # The keyword side (SQLite/PostgreSQL: ranking, exact titles) runs beside the vector
         # side (the text tower, the index): both release the GIL, so both cores are busy.
         keyword_later = _beside(lambda: self._keyword_side(cleaned, info.searched, checked),
@@ -179,18 +178,14 @@ class SearchService:
 
     def _keyword_side(self, typed: str, searched: str, filters: Filters
                       ) -> tuple[list[int], list[int]]:  # fmt: skip
-        """The keyword ranking, and the exact title and model-number matches."""
+        """The keyword ranking, and the exact title and model-number matches (one session)."""
         with self._sessions() as session:
             exact = exact_matches(session, {typed, searched}, filters=filters)
-        return self._keyword_ranking(searched, filters), exact
-
-    def _keyword_ranking(self, query: str, filters: Filters) -> list[int]:
-        with self._sessions() as session:
             found = keyword_search(
-                session, query, filters=filters, limit=self.options.candidate_pool,
+                session, searched, filters=filters, limit=self.options.candidate_pool,
                 memory=self._keywords,
             )  # fmt: skip
-        return [product_id for product_id, _ in found]
+        return [product_id for product_id, _ in found], exact
 
     def _vector_scores(self, query: str, filters: Filters) -> list[dict[int, float]]:
         """Product id -> best cosine similarity, against photos and against descriptions."""
