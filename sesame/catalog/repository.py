@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any, TypeVar
 
 import numpy as np
 from numpy.typing import NDArray
-from sqlalchemy import bindparam, delete, func, select
+from sqlalchemy import bindparam, delete, func, select, text
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from sesame.catalog.changes import record_change
@@ -47,26 +48,42 @@ def products_by_ids(session: Session, ids: Iterable[int]) -> dict[int, Product]:
     return {row.id: row for row in rows}
 
 
+_OWNER_COLUMNS = (Product.id, Product.supplier_id, Supplier.verified_until, Supplier.rating,
+                  Supplier.review_count)  # fmt: skip
 _OWNERS_AND_TRUST = (
-    select(Product.id, Product.supplier_id, Supplier.verified_until, Supplier.rating,
-           Supplier.review_count)
+    select(*_OWNER_COLUMNS)
     .join(Supplier, Supplier.id == Product.supplier_id)
     .where(Product.id.in_(bindparam("ids", expanding=True)))
-)  # fmt: skip
+)
+# SQLite: the ids as one JSON parameter, so the statement is the same text every time
+# (1,200 expanded parameters cost SQLAlchemy and sqlite3 more than the lookups they name),
+# and the owners from the covering index, which SQLite's planner passes over for the rowid.
+_OWNERS_AND_TRUST_SQLITE = text(
+    "SELECT products.id, products.supplier_id, suppliers.verified_until, suppliers.rating, "
+    "suppliers.review_count FROM products INDEXED BY ix_products_owner "
+    "JOIN suppliers ON suppliers.id = products.supplier_id "
+    "WHERE products.id IN (SELECT value FROM json_each(:ids))"
+)
 
 
 def owners_and_trust(
     session: Session, ids: Iterable[int]
 ) -> tuple[dict[int, int], dict[int, dict[str, Any]]]:
     """Product id -> supplier id for the products that still exist, and supplier id -> its
-    trust signals (verified now, rating, review_count): one query (20 -> 7 ms for the
-    1,200 candidates of a text search at 100k products, against two)."""
+    trust signals (verified now, rating, review_count): one query, which reads the owners
+    from a covering index (migration 0010). For the 1,200 candidates of a text search at
+    100k products on SQLite: 7.2-8.1 ms with expanded parameters and no such index,
+    4.4-5.3 ms now (alternating, same machine and run)."""
     wanted = list(set(ids))
     if not wanted:
         return {}, {}
     # Core on the session's connection: the ORM layer cost a third of the time for rows
     # that are plain tuples anyway (7.4 -> 4.8 ms for 1,200 ids).
-    rows = session.connection().execute(_OWNERS_AND_TRUST, {"ids": wanted}).all()
+    connection = session.connection()
+    if connection.dialect.name == "sqlite":
+        rows = connection.execute(_OWNERS_AND_TRUST_SQLITE, {"ids": json.dumps(wanted)}).all()
+    else:
+        rows = connection.execute(_OWNERS_AND_TRUST, {"ids": wanted}).all()
     now = time.time()
     owners: dict[int, int] = {}
     trust: dict[int, dict[str, Any]] = {}

@@ -70,7 +70,7 @@ class RedisBus:
         try:
             await pubsub.subscribe(self._channel)
         except self._errors as exc:
-            await pubsub.aclose()  # type: ignore[no-untyped-call]
+            await pubsub.aclose()  # type: ignore[no-untyped-call, unused-ignore]  # typed from redis 8.2
             await self._redis.aclose()
             raise SesameError(
                 f"Could not reach Redis at {self._url} (SESAME_EVENTS__REDIS_URL): {exc}. "

@@ -162,3 +162,18 @@ def test_unchanged_supplier_is_not_rewritten(session: Session) -> None:
     assert changed is False
     _, changed = repo.upsert_supplier(session, SUPPLIERS[0].model_copy(update={"rating": 4.1}))
     assert changed is True
+
+
+def test_owners_and_trust_name_each_existing_products_supplier(session: Session) -> None:
+    products = {p.external_id: p for p in session.query(Product)}
+    gone = products["p3"].id
+    session.delete(products["p3"])
+    session.commit()
+    ids = [p.id for p in products.values()] + [10_000_000]  # one deleted, one never made
+    owners, trust = repo.owners_and_trust(session, ids + ids[:2])  # repeats count once
+    assert owners == {p.id: p.supplier_id for key, p in products.items() if key != "p3"}
+    assert gone not in owners
+    foshan = products["p1"].supplier_id
+    assert set(trust) == set(owners.values())
+    assert trust[foshan] == {"verified": True, "rating": 4.8, "review_count": 0}
+    assert repo.owners_and_trust(session, []) == ({}, {})

@@ -63,8 +63,12 @@ class Supplier(Base):
 
 class Product(Base):
     __tablename__ = "products"
-    # Exact-title queries look titles up case-insensitively (migration 0007).
-    __table_args__ = (Index("ix_products_title_lower", func.lower(text("title"))),)
+    # Exact-title queries look titles up case-insensitively (migration 0007); search reads
+    # its candidates' owners from a narrow covering index (0010).
+    __table_args__ = (
+        Index("ix_products_title_lower", func.lower(text("title"))),
+        Index("ix_products_owner", "id", "supplier_id"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     external_id: Mapped[str] = mapped_column(String(64), unique=True)
