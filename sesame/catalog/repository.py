@@ -48,16 +48,16 @@ def products_by_ids(session: Session, ids: Iterable[int]) -> dict[int, Product]:
     return {row.id: row for row in rows}
 
 
-_OWNER_COLUMNS = (Product.id, Product.supplier_id, Supplier.verified_until, Supplier.rating,
-                  Supplier.review_count)  # fmt: skip
 _OWNERS_AND_TRUST = (
-    select(*_OWNER_COLUMNS)
+    select(Product.id, Product.supplier_id, Supplier.verified_until, Supplier.rating,
+           Supplier.review_count)
     .join(Supplier, Supplier.id == Product.supplier_id)
     .where(Product.id.in_(bindparam("ids", expanding=True)))
-)
+)  # fmt: skip
 # SQLite: the ids as one JSON parameter, so the statement is the same text every time
 # (1,200 expanded parameters cost SQLAlchemy and sqlite3 more than the lookups they name),
 # and the owners from the covering index, which SQLite's planner passes over for the rowid.
+# Plain SQL: SQLAlchemy renders no INDEXED BY hint for SQLite; same columns as above.
 _OWNERS_AND_TRUST_SQLITE = text(
     "SELECT products.id, products.supplier_id, suppliers.verified_until, suppliers.rating, "
     "suppliers.review_count FROM products INDEXED BY ix_products_owner "
