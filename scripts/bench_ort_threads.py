@@ -6,7 +6,7 @@ Runs the four towers of an export folder (text and image, fp32 and int8; batch o
 a 224x224 photo, a six-token query) under four session settings, alternating setting by
 setting within each round so that drift hits them alike, and prints each one's p50 in ms.
 ``--busy`` first starts a process that keeps one core busy (another request's work).
-The service's setting is the first row: 2 threads, no spinning. "spin" lets the
+The service's setting is the first column: 2 threads, no spinning. "spin" lets the
 pool's threads spin between the operators of a run and stop after it
 (``session.force_spinning_stop``), so that no setting spins into the next one's run.
 
